@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "portal.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts and municipalities")
+
+    def ready(self):
+        from portal.accounts.roles import sync_role_permissions
+
+        # Runs after the last app migrated, when every permission exists.
+        post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_roles")

@@ -1,0 +1,54 @@
+"""The three roles and the permissions each holds.
+
+Roles are Django groups; the groups themselves are created by a data migration
+(`0002_roles`), their permissions are kept in step with this table after every
+`migrate`, because permissions of newer models exist only once their migration ran.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+INTEGRATION_OFFICER = "integration_officer"
+ADVISOR = "advisor"
+COORDINATOR = "coordinator"
+ROLES = (INTEGRATION_OFFICER, ADVISOR, COORDINATOR)
+
+# Advisors and coordinators work in the admin, so they are staff; officers never are.
+STAFF_ROLES = frozenset({ADVISOR, COORDINATOR})
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    INTEGRATION_OFFICER: set(),
+    ADVISOR: {
+        "accounts.view_municipality",
+        "accounts.view_organisation",
+    },
+    COORDINATOR: {
+        "accounts.view_user",
+        "accounts.change_user",
+        "accounts.view_municipality",
+        "accounts.add_municipality",
+        "accounts.change_municipality",
+        "accounts.view_organisation",
+        "accounts.add_organisation",
+        "accounts.change_organisation",
+        "accounts.view_membership",
+        "accounts.change_membership",
+        "accounts.delete_membership",
+        "core.view_page",
+        "core.change_page",
+    },
+}
+
+
+def sync_role_permissions(**kwargs) -> None:
+    """Give each role group exactly the permissions of ROLE_PERMISSIONS that exist."""
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                wanted.append(permission)
+        group.permissions.set(wanted)

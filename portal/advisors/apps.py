@@ -1,0 +1,10 @@
+"""Advisor profiles, the public directory and bookable availability (issue 4)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AdvisorsConfig(AppConfig):
+    name = "portal.advisors"
+    label = "advisors"
+    verbose_name = _("Advisors")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from portal.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("language/", views.set_language, name="set_language"),
+    path("info/<slug:slug>/", views.page, name="page"),
+]

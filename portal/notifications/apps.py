@@ -1,0 +1,10 @@
+"""The email outbox: one Notification row per email, rendered and dispatched by Celery (issue 3)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "portal.notifications"
+    label = "notifications"
+    verbose_name = _("Notifications")

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.views import healthz
+
+admin.site.site_header = _("Portal administration")
+admin.site.site_title = settings.PORTAL_NAME
+admin.site.index_title = _("Cases, courses and people")
+
+urlpatterns = [
+    path("", include("portal.core.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("me/", include("portal.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

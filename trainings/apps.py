@@ -1,0 +1,10 @@
+"""Courses, dates, competence modules, registrations, waitlists and certificates (issue 6)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingsConfig(AppConfig):
+    name = "trainings"
+    label = "trainings"
+    verbose_name = _("Trainings")
