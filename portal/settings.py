@@ -7,6 +7,7 @@ as files under `var/mail/`, a Celery broker on the file system. Production sets
 lists them all.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -100,7 +101,9 @@ TEMPLATES = [
 # Database: SQLite under var/ unless DATABASE_URL names another one.
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
+    "default": environ.Env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"
+    ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers
@@ -172,6 +175,9 @@ USE_I18N = True
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True
 
+if DEBUG:
+    # Locally static files come from the finders; there is no collected folder to miss.
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -202,7 +208,7 @@ else:
 
 # Celery: Redis in production; locally a broker on the file system, so the worker and
 # beat of `make run` really run jobs without any server.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

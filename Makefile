@@ -1,0 +1,55 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lint format install migrate demo messages clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+install: $(INSTALLED)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+# The embedded default: SQLite, no Redis, emails as files under var/mail/, and a Celery
+# worker with embedded beat on a broker in var/celery/, so background jobs really run.
+run: demo
+	@echo ""
+	@echo "  Portal:         http://$(HOST):$(PORT)/"
+	@echo "  Administration: http://$(HOST):$(PORT)/admin/"
+	@echo "  Emails:         var/mail/"
+	@echo ""
+	@$(VENV)/bin/celery -A portal worker --beat --loglevel=INFO --pool=solo \
+		--schedule var/celerybeat-schedule & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Update the catalogues after changing texts, then translate and compile them.
+messages: install
+	$(PY) manage.py makemessages --locale de --locale en --ignore ".venv/*" --ignore "var/*" --no-obsolete
+	$(PY) manage.py compilemessages --ignore ".venv/*"
+
+clean:
+	rm -rf var/ staticfiles/ .pytest_cache/

@@ -1,0 +1,170 @@
+"""Demo people, organisations and memberships for `manage.py seed_demo`.
+
+All people are invented; all addresses use the reserved `.example` domain.
+"""
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from portal.accounts.models import FederalState, Membership, Municipality, Organisation, User
+from portal.accounts.roles import ADVISOR, COORDINATOR, INTEGRATION_OFFICER
+from portal.accounts.services import membership_request, membership_verify, user_grant_role
+
+DEMO_PASSWORD = "Vielfalt-Demo-2026"
+DOMAIN = "demo.kommune-vielfalt.example"
+
+COORDINATORS = [
+    ("koordination@" + DOMAIN, "Miriam Albrecht"),
+    ("projektleitung@" + DOMAIN, "Jonas Petersen"),
+]
+
+ADVISORS = [
+    ("s.elkhatib@" + DOMAIN, "Dr. Samira El-Khatib"),
+    ("t.reinhardt@" + DOMAIN, "Tobias Reinhardt"),
+    ("a.demir@" + DOMAIN, "Aylin Demir"),
+    ("h.yildiz@" + DOMAIN, "Hakan Yıldız"),
+]
+
+# (email, name, AGS of the municipality, role there, verified)
+OFFICERS = [
+    (
+        "integration@koeln." + DOMAIN,
+        "Katharina Schulte",
+        "05315000",
+        "Integrationsbeauftragte",
+        True,
+    ),
+    ("vielfalt@kassel." + DOMAIN, "Mehmet Aydın", "06611000", "Integrationsbeauftragter", True),
+    (
+        "integration@leipzig." + DOMAIN,
+        "Franziska Lehmann",
+        "14713000",
+        "Referentin für Migration",
+        True,
+    ),
+    (
+        "integration@mannheim." + DOMAIN,
+        "Daniel Krüger",
+        "08222000",
+        "Integrationsbeauftragter",
+        True,
+    ),
+    (
+        "integration@nuernberg." + DOMAIN,
+        "Sabine Hofmann",
+        "09564000",
+        "Leiterin Integrationsbüro",
+        True,
+    ),
+    ("integration@bremen." + DOMAIN, "Lars Meyer", "04011000", "Integrationsbeauftragter", True),
+    (
+        "integration@lk-osnabrueck." + DOMAIN,
+        "Julia Brandt",
+        "03459000",
+        "Koordinatorin Integration",
+        True,
+    ),
+    (
+        "integration@erfurt." + DOMAIN,
+        "Thomas Wagner",
+        "16051000",
+        "Integrationsbeauftragter",
+        False,
+    ),
+]
+
+ORGANISATIONS = [
+    (
+        "Islamische Gemeinde Nordstadt e. V.",
+        Organisation.Kind.MOSQUE_COMMUNITY,
+        FederalState.HESSEN,
+        "Kassel",
+    ),
+    (
+        "Alevitisches Kulturzentrum Rhein-Neckar e. V.",
+        Organisation.Kind.ALEVITE_COMMUNITY,
+        FederalState.BADEN_WUERTTEMBERG,
+        "Mannheim",
+    ),
+    (
+        "Muslimische Jugend im Dialog Sachsen e. V.",
+        Organisation.Kind.ASSOCIATION,
+        FederalState.SACHSEN,
+        "Leipzig",
+    ),
+    (
+        "Netzwerk interkulturelle Vereine Bremen",
+        Organisation.Kind.OTHER,
+        FederalState.BREMEN,
+        "Bremen",
+    ),
+]
+
+# (email, name, organisation name, role there, verified)
+REPRESENTATIVES = [
+    (
+        "vorstand@ig-nordstadt." + DOMAIN,
+        "Emine Kaya",
+        "Islamische Gemeinde Nordstadt e. V.",
+        "Vorstandsvorsitzende",
+        True,
+    ),
+    (
+        "jugend@akz-rhein-neckar." + DOMAIN,
+        "Deniz Arslan",
+        "Alevitisches Kulturzentrum Rhein-Neckar e. V.",
+        "Jugendreferent",
+        False,
+    ),
+]
+
+
+def _person(email: str, name: str, role: str) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    user_grant_role(user=user, role=role)
+    return user
+
+
+def _membership(user: User, coordinator: User, verified: bool, role: str, **body):
+    membership = Membership.objects.filter(user=user, **body).first()
+    if membership is None:
+        membership = membership_request(user=user, role=role, **body)
+    if verified and not membership.verified:
+        membership_verify(membership=membership, by=coordinator)
+
+
+@transaction.atomic
+def seed() -> list[tuple[str, str]]:
+    """Create or complete the demo people; returns (role, email) pairs to show."""
+    coordinators = [_person(email, name, COORDINATOR) for email, name in COORDINATORS]
+    for email, name in ADVISORS:
+        _person(email, name, ADVISOR)
+    organisations = {}
+    for name, kind, state, town in ORGANISATIONS:
+        organisations[name], _created = Organisation.objects.get_or_create(
+            name=name, town=town, defaults={"kind": kind, "state": state}
+        )
+    municipalities = Municipality.objects.in_bulk(
+        [officer[2] for officer in OFFICERS], field_name="ags"
+    )
+    for email, name, ags, role, verified in OFFICERS:
+        officer = _person(email, name, INTEGRATION_OFFICER)
+        if ags in municipalities:
+            _membership(officer, coordinators[0], verified, role, municipality=municipalities[ags])
+    for email, name, organisation, role, verified in REPRESENTATIVES:
+        person = _person(email, name, INTEGRATION_OFFICER)
+        _membership(
+            person, coordinators[0], verified, role, organisation=organisations[organisation]
+        )
+    return [
+        ("coordinator", COORDINATORS[0][0]),
+        ("advisor", ADVISORS[0][0]),
+        ("integration_officer", OFFICERS[0][0]),
+        ("integration_officer (pending)", OFFICERS[-1][0]),
+        ("organisation", REPRESENTATIVES[0][0]),
+    ]

@@ -1,0 +1,172 @@
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from portal.accounts.errors import MembershipError
+from portal.accounts.models import Membership, Organisation
+from portal.accounts.services import (
+    membership_reject,
+    membership_request,
+    membership_verify,
+    organisation_register,
+)
+from tests.factories import MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory
+
+
+@pytest.mark.django_db
+def test_asking_twice_for_the_same_municipality_is_refused(officer, municipality):
+    membership_request(user=officer, municipality=municipality, role="Integrationsbeauftragte")
+
+    with pytest.raises(MembershipError):
+        membership_request(user=officer, municipality=municipality, role="Referentin")
+
+    assert Membership.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_verifying_twice_is_refused(coordinator):
+    membership = MembershipFactory()
+    membership_verify(membership=membership, by=coordinator)
+
+    with pytest.raises(MembershipError):
+        membership_verify(membership=membership, by=coordinator)
+
+
+@pytest.mark.django_db
+def test_reject_removes_a_pending_request_but_not_a_verified_membership(coordinator):
+    pending, verified = MembershipFactory(), MembershipFactory()
+    membership_verify(membership=verified, by=coordinator)
+
+    membership_reject(membership=pending, by=coordinator)
+    with pytest.raises(MembershipError):
+        membership_reject(membership=verified, by=coordinator)
+
+    assert list(Membership.objects.all()) == [verified]
+
+
+@pytest.mark.django_db
+def test_registering_an_unlisted_organisation_reuses_an_existing_one(officer):
+    existing = OrganisationFactory(name="Alevitische Gemeinde Kassel e. V.", town="Kassel")
+
+    membership = organisation_register(
+        user=officer,
+        name=" Alevitische Gemeinde Kassel e. V. ",
+        kind=Organisation.Kind.ALEVITE_COMMUNITY,
+        state="06",
+        town="Kassel",
+        role="Vorstand",
+    )
+
+    assert membership.organisation == existing
+    assert Organisation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_register_organisation_page_creates_the_organisation_and_a_pending_membership(
+    client, officer
+):
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("accounts:membership_new_organisation"),
+        {
+            "register": "1",
+            "name": "Muslimischer Frauenverein Halle e. V.",
+            "kind": "association",
+            "state": "15",
+            "town": "Halle (Saale)",
+            "role": "Vorsitzende",
+        },
+    )
+
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=officer)
+    assert membership.organisation.name == "Muslimischer Frauenverein Halle e. V."
+    assert not membership.verified
+
+
+@pytest.mark.django_db
+def test_nobody_withdraws_another_persons_membership(client, officer):
+    foreign = MembershipFactory()
+    client.force_login(officer)
+
+    response = client.post(reverse("accounts:membership_withdraw", args=[foreign.pk]))
+
+    assert response.status_code == 404
+    assert Membership.objects.filter(pk=foreign.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_person_withdraws_their_own_membership(client, officer, municipality):
+    own = MembershipFactory(user=officer, municipality=municipality)
+    client.force_login(officer)
+
+    response = client.post(reverse("accounts:membership_withdraw", args=[own.pk]))
+
+    assert response.status_code == 302
+    assert not Membership.objects.exists()
+
+
+@pytest.mark.django_db
+def test_officers_never_reach_the_admin(client, officer):
+    client.force_login(officer)
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_municipality_search_finds_by_name_postcode_and_ags(client, officer):
+    cologne = MunicipalityFactory(name="Köln, Stadt", ags="05315000", postcode="50667")
+    MunicipalityFactory(name="Bonn, Stadt", ags="05314000", postcode="53111")
+    client.force_login(officer)
+    url = reverse("accounts:membership_new_municipality")
+
+    for query in ["Köln", "köln", "50667", "05315"]:
+        results = client.get(url, {"q": query}).context["results"]
+        assert results == [cologne], query
+
+
+@pytest.mark.django_db
+def test_search_answers_htmx_with_the_results_fragment_only(client, officer, municipality):
+    client.force_login(officer)
+
+    response = client.get(
+        reverse("accounts:membership_new_municipality"), {"q": "Köln"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
+    assert "Köln, Stadt" in response.content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_requests_for_the_same_municipality_make_one_membership():
+    officer = UserFactory()
+    municipality = MunicipalityFactory()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def ask():
+        try:
+            barrier.wait()
+            membership_request(user=officer, municipality=municipality, role="Referentin")
+            outcomes.append("created")
+        except MembershipError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["created", "refused"]
+    assert Membership.objects.filter(user=officer).count() == 1

@@ -1,0 +1,48 @@
+import os
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from tests.factories import MunicipalityFactory, UserFactory
+
+IN_CI = bool(os.environ.get("CI"))
+
+
+def pytest_runtest_setup(item):
+    """Tests marked `postgres` skip on SQLite locally; in CI a skip would hide a gap: fail."""
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        reason = "needs PostgreSQL: set DATABASE_URL=postgres://... to run it"
+        if IN_CI:
+            pytest.fail(f"CI must run every PostgreSQL test, but the database is not: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """allauth's rate limits count in the cache: each test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password():
+    from tests.factories import PASSWORD
+
+    return PASSWORD
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(roles=["integration_officer"])
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(roles=["coordinator"])
+
+
+@pytest.fixture
+def municipality(db):
+    return MunicipalityFactory(name="Köln, Stadt", ags="05315000", postcode="50667")

@@ -1,0 +1,82 @@
+"""Role × URL matrix: every URL of the portal's own apps declares who may see it.
+
+The URLs come from the resolver, so a new view without a rule from portal.core.access
+fails here before it can leak anything.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from portal.core.access import PUBLIC, SIGNED_IN
+from tests.factories import MembershipFactory
+
+OWN_MODULES = ("portal.", "consultations.", "trainings.", "exchanges.")
+
+
+def own_patterns(patterns=None, namespace=None):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = (
+                f"{namespace}:{entry.namespace}"
+                if namespace and entry.namespace
+                else (entry.namespace or namespace)
+            )
+            yield from own_patterns(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.callback.__module__.startswith(OWN_MODULES):
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield name, entry.callback
+
+
+OWN = sorted(own_patterns(), key=lambda item: item[0])
+
+
+def sample_url(name):
+    """A URL for the pattern, with arguments that exist (or belong to someone else)."""
+    kwargs = {}
+    if name == "core:page":
+        kwargs = {"slug": "impressum"}
+    elif name == "accounts:membership_withdraw":
+        kwargs = {"pk": MembershipFactory().pk}
+    return reverse(name, kwargs=kwargs)
+
+
+def test_the_portal_has_urls_to_check():
+    assert len(OWN) >= 8
+
+
+@pytest.mark.parametrize(("name", "view"), OWN, ids=[name for name, _view in OWN])
+def test_every_view_declares_an_access_rule(name, view):
+    assert getattr(view, "access_rule", None) in {PUBLIC, SIGNED_IN}, (
+        f"{name} has no access rule: wrap it in a decorator from portal.core.access"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "view"), OWN, ids=[name for name, _view in OWN])
+def test_anonymous_visitors_reach_public_views_only(client, name, view):
+    url = sample_url(name)
+
+    response = client.post(url) if name == "core:set_language" else client.get(url)
+
+    if view.access_rule == PUBLIC:
+        assert response.status_code in {200, 302, 405}
+        assert "/accounts/login/" not in response.get("Location", "")
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "view"), OWN, ids=[name for name, _view in OWN])
+def test_signed_in_officers_reach_every_view_but_not_other_peoples_data(
+    client, officer, name, view
+):
+    client.force_login(officer)
+    url = sample_url(name)
+
+    response = client.post(url) if "withdraw" in name or "language" in name else client.get(url)
+
+    if name == "accounts:membership_withdraw":
+        assert response.status_code == 404  # someone else's membership
+    else:
+        assert response.status_code in {200, 302}
