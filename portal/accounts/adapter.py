@@ -24,7 +24,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request):
         """A new officer first says where they work; everybody else goes on as asked."""
+        return self._where_you_work_first(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request):
+        """Where the sign-up's login resumes once the address is confirmed."""
+        return reverse("accounts:membership_new")
+
+    def _where_you_work_first(self, request):
         user = request.user
-        if not user.is_staff and not user.memberships.exists():
+        if user.is_authenticated and not user.is_staff and not user.memberships.exists():
             return reverse("accounts:membership_new")
-        return super().get_login_redirect_url(request)
+        return None

@@ -14,7 +14,7 @@ from portal.accounts.forms import (
     SearchForm,
 )
 from portal.accounts.models import Membership
-from portal.accounts.selectors import municipality_search, organisation_search
+from portal.accounts.selectors import SEARCH_LIMIT, municipality_search, organisation_search
 from portal.accounts.services import (
     membership_request,
     membership_withdraw,
@@ -81,7 +81,13 @@ def membership_new_municipality(request):
             )
             return redirect("accounts:overview")
     results = municipality_search(query, chosen=form["municipality"].value())
-    context = {"search": search, "query": query, "form": form, "results": results}
+    context = {
+        "search": search,
+        "query": query,
+        "form": form,
+        "results": results,
+        "search_limit": SEARCH_LIMIT,
+    }
     if _is_htmx(request):
         return render(request, "accounts/_municipality_results.html", context)
     return render(request, "accounts/membership_municipality.html", context)
@@ -126,6 +132,7 @@ def membership_new_organisation(request):
         "form": form,
         "register_form": register_form,
         "results": results,
+        "search_limit": SEARCH_LIMIT,
     }
     if _is_htmx(request):
         return render(request, "accounts/_organisation_results.html", context)

@@ -55,6 +55,7 @@ def test_signup_verification_login_membership_and_verification(client, municipal
     response = client.post(confirm_path)
     assert response.status_code == 302
     assert user.emailaddress_set.get().verified
+    client.logout()
 
     # Logging in now works and leads a new officer to say where they work.
     response = client.post(
@@ -134,3 +135,15 @@ def test_failed_membership_form_keeps_the_chosen_municipality(client, officer, m
     assert "Köln, Stadt" in page
     assert f'value="{municipality.pk}"' in page
     assert not Membership.objects.exists()
+
+
+@pytest.mark.django_db
+def test_confirming_the_address_signs_in_and_asks_where_you_work(client):
+    sign_up(client)
+    confirm_path = CONFIRM_LINK.search(mail.outbox[0].body).group(1)
+
+    response = client.post(confirm_path)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:membership_new")
+    assert client.get(response["Location"]).status_code == 200
