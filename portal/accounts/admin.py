@@ -105,7 +105,8 @@ class MembershipAdmin(admin.ModelAdmin):
     def body(self, membership):
         return membership.body
 
-    def _apply(self, request, queryset, service, done_message):
+    def _apply(self, request, queryset, service) -> int:
+        """Run the service for each row; a refused row becomes a warning, not a crash."""
         done = 0
         for membership in queryset:
             try:
@@ -114,13 +115,18 @@ class MembershipAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{membership}: {error.message}", messages.WARNING)
             else:
                 done += 1
-        if done:
-            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        return done
 
     @admin.action(description=_("Verify the selected memberships"), permissions=["change"])
     def verify(self, request, queryset):
-        self._apply(request, queryset, membership_verify, _("%(count)d membership(s) verified."))
+        if done := self._apply(request, queryset, membership_verify):
+            message = ngettext(
+                "%(count)d membership verified.", "%(count)d memberships verified.", done
+            )
+            self.message_user(request, message % {"count": done}, messages.SUCCESS)
 
     @admin.action(description=_("Reject the selected pending requests"), permissions=["delete"])
     def reject(self, request, queryset):
-        self._apply(request, queryset, membership_reject, _("%(count)d request(s) rejected."))
+        if done := self._apply(request, queryset, membership_reject):
+            message = ngettext("%(count)d request rejected.", "%(count)d requests rejected.", done)
+            self.message_user(request, message % {"count": done}, messages.SUCCESS)

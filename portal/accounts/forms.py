@@ -1,13 +1,23 @@
 from django import forms
 from django.conf import settings
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils.functional import lazy
-from django.utils.html import format_html
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import FederalState, Municipality, Organisation, User
 
-format_html_lazy = lazy(format_html, str)
+
+def _privacy_label() -> SafeString:
+    url = escape(reverse("core:page", kwargs={"slug": "datenschutz"}))
+    return mark_safe(  # the translated text is ours, the URL is escaped
+        gettext('I have read the <a href="%(url)s">privacy notice</a>.') % {"url": url}
+    )
+
+
+privacy_label = lazy(_privacy_label, SafeString)
 
 
 class SignupDetailsForm(forms.Form):
@@ -21,12 +31,7 @@ class SignupDetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     privacy_accepted = forms.BooleanField(
-        label=format_html_lazy(
-            '{} <a href="{}">{}</a>',
-            _("I have read the"),
-            reverse_lazy("core:page", kwargs={"slug": "datenschutz"}),
-            _("privacy notice"),
-        ),
+        label=privacy_label(),
         error_messages={"required": _("Please confirm that you have read the privacy notice.")},
     )
 

@@ -190,21 +190,18 @@ class Municipality(models.Model):
     def clean(self):
         super().clean()
         if self.ags and self.state and self.ags[:2] != self.state:
-            raise ValidationError(
-                {
-                    "ags": _(
-                        "The AGS %(ags)s belongs to %(ags_state)s, not to %(state)s: "
-                        "its first two digits name the federal state."
-                    )
-                    % {
-                        "ags": self.ags,
-                        "ags_state": FederalState(self.ags[:2]).label
-                        if self.ags[:2] in FederalState.values
-                        else self.ags[:2],
-                        "state": self.get_state_display(),
-                    }
-                }
-            )
+            prefix = self.ags[:2]
+            message = _(
+                "The AGS %(ags)s belongs to %(ags_state)s, not to %(state)s: "
+                "its first two digits name the federal state."
+            ) % {
+                "ags": self.ags,
+                "ags_state": FederalState(prefix).label
+                if prefix in FederalState.values
+                else prefix,
+                "state": self.get_state_display(),
+            }
+            raise ValidationError({"ags": ValidationError(message, code="ags_state_mismatch")})
 
 
 class Organisation(models.Model):

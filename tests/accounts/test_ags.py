@@ -38,9 +38,10 @@ def test_ags_whose_prefix_names_another_state_is_refused():
     with pytest.raises(ValidationError) as error:
         municipality.full_clean()
 
+    assert error.value.error_dict["ags"][0].code == "ags_state_mismatch"
     message = error.value.message_dict["ags"][0]
     assert "05315000" in message
-    assert "first two digits" in message
+    assert "Bayern" in message  # German by default, the state named
 
 
 @pytest.mark.django_db
