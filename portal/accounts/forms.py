@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import escape
@@ -100,8 +99,3 @@ class OrganisationRegisterForm(forms.Form):
     state = forms.ChoiceField(label=_("Federal state"), choices=FederalState.choices)
     town = forms.CharField(label=_("Town"), max_length=120)
     role = RoleField()
-
-
-class LanguageForm(forms.Form):
-    language = forms.ChoiceField(choices=settings.LANGUAGES)
-    next = forms.CharField(required=False)

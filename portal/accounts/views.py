@@ -22,6 +22,7 @@ from portal.accounts.services import (
     user_update_profile,
 )
 from portal.core.access import signed_in
+from portal.core.language import set_language_cookie
 
 
 def _is_htmx(request) -> bool:
@@ -46,7 +47,7 @@ def profile_edit(request):
         messages.success(request, _("Your details have been saved."))
         response = redirect("accounts:overview")
         # The interface follows the language chosen here from now on.
-        response.set_cookie("django_language", request.user.preferred_language, samesite="Lax")
+        set_language_cookie(response, request.user.preferred_language)
         return response
     return render(request, "accounts/profile_form.html", {"form": form})
 

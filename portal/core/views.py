@@ -1,14 +1,14 @@
-from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.accounts.forms import LanguageForm
 from portal.accounts.services import user_set_language
 from portal.core import health
 from portal.core.access import public
+from portal.core.forms import LanguageForm
+from portal.core.language import set_language_cookie
 from portal.core.models import Page
 
 
@@ -53,11 +53,5 @@ def set_language(request):
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
             user_set_language(user=request.user, language=language)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=365 * 24 * 60 * 60,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-        )
+        set_language_cookie(response, language)
     return response
