@@ -205,6 +205,12 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
+# The outbox (portal.notifications): a row left in "sending" this long belongs to a worker
+# that died and is sent again; a row handed to the broker this long ago without a result is
+# handed out again (its task was lost, e.g. with a Redis restart).
+NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default=600)
+NOTIFICATIONS_REQUEUE_AFTER = env.int("NOTIFICATIONS_REQUEUE_AFTER", default=300)
+
 # Celery: Redis in production; locally a broker on the file system, so the worker and
 # beat of `make run` really run jobs without any server.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
@@ -226,7 +232,25 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# A request that enqueues an email must not hang while Redis is down: the outbox row is
+# committed already and the dispatcher hands it out once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_BEAT_SCHEDULE = {
+    "queue-membership-digest": {
+        "task": "portal.accounts.tasks.queue_membership_digest",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "dispatch-notifications": {
+        "task": "portal.notifications.tasks.dispatch_notifications",
+        "schedule": 60.0,
+    },
     "clear-expired-sessions": {
         "task": "portal.core.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

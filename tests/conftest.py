@@ -46,3 +46,29 @@ def coordinator(db):
 @pytest.fixture
 def municipality(db):
     return MunicipalityFactory(name="Köln, Stadt", ags="05315000", postcode="50667")
+
+
+@pytest.fixture
+def send_due_emails(db, settings):
+    """Send every due outbox row now, as the dispatcher and a worker would.
+
+    Tests run inside a transaction that never commits, so `on_commit` never hands rows to a
+    worker; this does the worker's part in the test's process. Messages land in mail.outbox.
+    """
+    from django.utils import timezone
+
+    from portal.notifications.models import Notification
+    from portal.notifications.services import notifications_send
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    def send():
+        now = timezone.now()
+        ids = list(
+            Notification.objects.ready(now=now, stale_before=now, requeue_before=now)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        return notifications_send(notification_ids=ids)
+
+    return send

@@ -1,12 +1,22 @@
-"""How django-allauth creates users and where it sends them afterwards."""
+"""How django-allauth creates users, where it sends them afterwards, and how it emails them.
+
+Every email allauth sends becomes an outbox row (`portal.notifications`), like every other
+email of the portal. The rows hold ids, never the secret keys: the links are made when the
+email goes out.
+"""
+
+import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from portal.accounts import emails
+from portal.accounts.models import User
 from portal.accounts.roles import INTEGRATION_OFFICER
 from portal.accounts.services import user_grant_role
+from portal.notifications.services import notify
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -35,3 +45,56 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.is_authenticated and not user.is_staff and not user.memberships.exists():
             return reverse("accounts:membership_new")
         return None
+
+    # --- Emails: through the outbox -----------------------------------------------------
+
+    def send_confirmation_mail(self, request, emailconfirmation, signup):
+        address = emailconfirmation.email_address
+        notify(
+            kind=emails.CONFIRM_EMAIL,
+            # Each request for a confirmation is its own email; allauth limits how often.
+            key=f"account:email-address:{address.pk}:confirm:{uuid.uuid4().hex}",
+            user=address.user,
+            email=address.email,
+            context={"email_address_id": address.pk, "signup": bool(signup)},
+            language=_current_language(),
+        )
+
+    def send_password_reset_mail(self, user, email, context):
+        notify(
+            kind=emails.PASSWORD_RESET,
+            key=f"account:user:{user.pk}:password-reset:{uuid.uuid4().hex}",
+            user=user,
+            email=email,
+        )
+
+    def send_account_already_exists_mail(self, email):
+        notify(
+            kind=emails.ACCOUNT_EXISTS,
+            key=f"account:exists:{uuid.uuid4().hex}",
+            user=User.objects.filter(email__iexact=email).first(),
+            email=email,
+            language=_current_language(),
+        )
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's other emails: unknown account, and security notices if switched on."""
+        key = f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}"
+        if template_prefix == "account/email/unknown_account":
+            notify(kind=emails.UNKNOWN_ACCOUNT, key=key, email=email, language=_current_language())
+            return
+        # A kind of its own for every notice allauth may add would be guesswork: render
+        # allauth's text now, in the current language, and send that.
+        message = self.render_mail(template_prefix, email, {"email": email, **context})
+        notify(
+            kind=emails.ACCOUNT_NOTICE,
+            key=key,
+            user=User.objects.filter(email__iexact=email).first(),
+            email=email,
+            context={"subject": message.subject, "text": message.body},
+            language=_current_language(),
+        )
+
+
+def _current_language() -> str:
+    return (get_language() or "de")[:2]

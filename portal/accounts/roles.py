@@ -35,6 +35,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "accounts.delete_membership",
         "core.view_page",
         "core.change_page",
+        "notifications.view_notification",
+        "notifications.retry_notification",
+        "notifications.view_emailpreferences",
     },
 }
 

@@ -5,9 +5,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.accounts import emails
 from portal.accounts.errors import MembershipError
 from portal.accounts.models import Membership, Municipality, Organisation, User
-from portal.accounts.roles import ROLES, STAFF_ROLES
+from portal.accounts.roles import COORDINATOR, ROLES, STAFF_ROLES
+from portal.notifications.services import notify
 
 
 @transaction.atomic
@@ -85,6 +87,13 @@ def membership_verify(*, membership: Membership, by: User) -> Membership:
     membership.verified_by = by
     membership.verified_at = timezone.now()
     membership.save(update_fields=["verified", "verified_by", "verified_at"])
+    notify(
+        kind=emails.MEMBERSHIP_VERIFIED,
+        key=f"membership:{membership.pk}:verified",
+        user=membership.user,
+        context={"membership_id": membership.pk},
+        about=membership,
+    )
     return membership
 
 
@@ -94,7 +103,35 @@ def membership_reject(*, membership: Membership, by: User) -> None:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.verified:
         raise MembershipError(_("A verified membership cannot be rejected."))
+    notify(
+        kind=emails.MEMBERSHIP_REJECTED,
+        key=f"membership:{membership.pk}:rejected",
+        user=membership.user,
+        # The row is deleted below; the email keeps the name it needs.
+        context={"body_name": str(membership.body)},
+    )
     membership.delete()
+
+
+def membership_digest_queue(*, today) -> int:
+    """Queue today's digest of waiting memberships for each coordinator; safe to run twice.
+
+    Returns how many digests were queued. Nothing is queued when nothing waits.
+    """
+    if not Membership.objects.pending().exists():
+        return 0
+    coordinators = User.objects.filter(groups__name=COORDINATOR, is_active=True).distinct()
+    queued = 0
+    with transaction.atomic():
+        for coordinator in coordinators:
+            notify(
+                kind=emails.MEMBERSHIP_DIGEST,
+                key=f"membership-digest:{coordinator.pk}:{today.isoformat()}",
+                user=coordinator,
+                context={"date": today.isoformat()},
+            )
+            queued += 1
+    return queued
 
 
 def membership_withdraw(*, membership: Membership, by: User) -> None:

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
+SIGNED_LINK = "signed_link"
+RULES = frozenset({PUBLIC, SIGNED_IN, SIGNED_LINK})
 
 
 def public(view):
@@ -22,3 +24,12 @@ def signed_in(view):
     wrapped = login_required(view)
     wrapped.access_rule = SIGNED_IN
     return wrapped
+
+
+def signed_link(view):
+    """Whoever holds a link signed by the portal (e.g. one-click unsubscribe in an email).
+
+    The view checks the signature itself and answers 404 to a missing or forged one.
+    """
+    view.access_rule = SIGNED_LINK
+    return view

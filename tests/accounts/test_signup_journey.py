@@ -24,7 +24,9 @@ def sign_up(client, email="anna.berger@stadt-beispiel.example", **extra):
 
 
 @pytest.mark.django_db
-def test_signup_verification_login_membership_and_verification(client, municipality, coordinator):
+def test_signup_verification_login_membership_and_verification(
+    client, municipality, coordinator, send_due_emails
+):
     response = sign_up(client)
 
     assert response.status_code == 302
@@ -35,7 +37,8 @@ def test_signup_verification_login_membership_and_verification(client, municipal
     assert user.has_role("integration_officer")
     assert not user.is_staff
 
-    # The verification email arrives in German, with a link to confirm.
+    # The verification email goes through the outbox and arrives in German, with a link.
+    assert send_due_emails()["sent"] == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["anna.berger@stadt-beispiel.example"]
@@ -98,6 +101,12 @@ def test_signup_verification_login_membership_and_verification(client, municipal
     overview = client.get(reverse("accounts:overview")).content.decode()
     assert 'data-status="verified"' in overview
 
+    # ... and the officer learns it by email, in the same outbox.
+    mail.outbox.clear()
+    assert send_due_emails()["sent"] == 1
+    assert mail.outbox[0].to == ["anna.berger@stadt-beispiel.example"]
+    assert "Köln, Stadt" in mail.outbox[0].subject
+
 
 @pytest.mark.django_db
 def test_signup_without_privacy_consent_keeps_what_was_typed(client):
@@ -112,13 +121,14 @@ def test_signup_without_privacy_consent_keeps_what_was_typed(client):
 
 
 @pytest.mark.django_db
-def test_signup_in_english_keeps_english_as_preference(client):
+def test_signup_in_english_keeps_english_as_preference(client, send_due_emails):
     client.cookies["django_language"] = "en"
 
     sign_up(client, email="officer@town.example")
+    send_due_emails()
 
     assert User.objects.get(email="officer@town.example").preferred_language == "en"
-    assert "Please Confirm Your Email Address" in mail.outbox[0].subject
+    assert mail.outbox[0].subject == "Please confirm your email address to finish signing up"
 
 
 @pytest.mark.django_db
@@ -138,8 +148,9 @@ def test_failed_membership_form_keeps_the_chosen_municipality(client, officer, m
 
 
 @pytest.mark.django_db
-def test_confirming_the_address_signs_in_and_asks_where_you_work(client):
+def test_confirming_the_address_signs_in_and_asks_where_you_work(client, send_due_emails):
     sign_up(client)
+    send_due_emails()
     confirm_path = CONFIRM_LINK.search(mail.outbox[0].body).group(1)
 
     response = client.post(confirm_path)

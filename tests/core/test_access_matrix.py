@@ -7,8 +7,9 @@ fails here before it can leak anything.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from portal.core.access import PUBLIC, SIGNED_IN
-from tests.factories import MembershipFactory
+from portal.core.access import PUBLIC, RULES, SIGNED_IN, SIGNED_LINK
+from portal.notifications.rendering import unsubscribe_token
+from tests.factories import MembershipFactory, UserFactory
 
 OWN_MODULES = ("portal.", "consultations.", "trainings.", "exchanges.")
 
@@ -37,7 +38,15 @@ def sample_url(name):
         kwargs = {"slug": "impressum"}
     elif name == "accounts:membership_withdraw":
         kwargs = {"pk": MembershipFactory().pk}
+    elif name == "notifications:unsubscribe":
+        kwargs = {"token": unsubscribe_token(user_id=UserFactory().pk, category="reminder")}
     return reverse(name, kwargs=kwargs)
+
+
+def forged_url(name):
+    """The URL of a signed-link view with a token the portal did not sign."""
+    assert name == "notifications:unsubscribe"
+    return reverse(name, kwargs={"token": "eyJ1IjoxLCJjIjoicmVtaW5kZXIifQ:forged:signature"})
 
 
 def test_the_portal_has_urls_to_check():
@@ -46,7 +55,7 @@ def test_the_portal_has_urls_to_check():
 
 @pytest.mark.parametrize(("name", "view"), OWN, ids=[name for name, _view in OWN])
 def test_every_view_declares_an_access_rule(name, view):
-    assert getattr(view, "access_rule", None) in {PUBLIC, SIGNED_IN}, (
+    assert getattr(view, "access_rule", None) in RULES, (
         f"{name} has no access rule: wrap it in a decorator from portal.core.access"
     )
 
@@ -58,7 +67,7 @@ def test_anonymous_visitors_reach_public_views_only(client, name, view):
 
     response = client.post(url) if name == "core:set_language" else client.get(url)
 
-    if view.access_rule == PUBLIC:
+    if view.access_rule in {PUBLIC, SIGNED_LINK}:
         assert response.status_code in {200, 302, 405}
         assert "/accounts/login/" not in response.get("Location", "")
     else:
@@ -80,3 +89,14 @@ def test_signed_in_officers_reach_every_view_but_not_other_peoples_data(
         assert response.status_code == 404  # someone else's membership
     else:
         assert response.status_code in {200, 302}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "view"),
+    [(name, view) for name, view in OWN if view.access_rule == SIGNED_LINK],
+    ids=[name for name, view in OWN if view.access_rule == SIGNED_LINK],
+)
+def test_signed_links_with_a_forged_signature_answer_404(client, name, view):
+    assert client.get(forged_url(name)).status_code == 404
+    assert client.post(forged_url(name)).status_code == 404

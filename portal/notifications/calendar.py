@@ -1,0 +1,83 @@
+"""Calendar files (.ics) attached to emails.
+
+The caller stores a plain description of the event on the notification (`calendar`):
+
+    {"uid": "appointment-42@kommune-vielfalt", "start": "2026-03-29T09:00:00+00:00",
+     "end": "...", "summary": "...", "location": "...", "description": "...",
+     "method": "REQUEST" or "CANCEL", "sequence": 3}
+
+The UID names the event, not the email: an update or cancellation with the same UID and a
+higher SEQUENCE replaces the entry in the recipient's calendar instead of adding a second one.
+Times are stored in UTC and written in UTC, which every calendar converts to local time
+correctly, also across the daylight-saving switch.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+
+METHODS = ("REQUEST", "CANCEL", "PUBLISH")
+
+
+def calendar_entry(
+    *,
+    uid: str,
+    start: datetime,
+    end: datetime,
+    summary: str,
+    location: str = "",
+    description: str = "",
+    method: str = "REQUEST",
+    sequence: int | None = None,
+) -> dict:
+    """The JSON stored on a notification; `sequence` defaults to a counter that only grows."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValueError("calendar times must be aware")
+    if end <= start:
+        raise ValueError("an event ends after it starts")
+    return {
+        "uid": uid,
+        "start": start.astimezone(timezone.UTC).isoformat(),
+        "end": end.astimezone(timezone.UTC).isoformat(),
+        "summary": summary,
+        "location": location,
+        "description": description,
+        "method": method,
+        # Seconds since 2026 fit the 31 bits calendars expect until 2094.
+        "sequence": sequence if sequence is not None else _now_sequence(),
+    }
+
+
+def _now_sequence() -> int:
+    epoch = datetime(2026, 1, 1, tzinfo=timezone.UTC)
+    return int((timezone.now() - epoch).total_seconds())
+
+
+def ics_bytes(entry: dict, *, organizer_email: str) -> bytes:
+    """The .ics file for one stored calendar entry."""
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{settings.PORTAL_NAME}//Portal//DE")
+    calendar.add("version", "2.0")
+    calendar.add("method", entry["method"])
+
+    event = Event()
+    event.add("uid", entry["uid"])
+    event.add("sequence", entry["sequence"])
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", datetime.fromisoformat(entry["start"]))
+    event.add("dtend", datetime.fromisoformat(entry["end"]))
+    event.add("summary", entry["summary"])
+    if entry.get("location"):
+        event.add("location", entry["location"])
+    if entry.get("description"):
+        event.add("description", entry["description"])
+    organizer = vCalAddress(f"mailto:{organizer_email}")
+    organizer.params["cn"] = vText(settings.PORTAL_NAME)
+    event["organizer"] = organizer
+    event.add("status", "CANCELLED" if entry["method"] == "CANCEL" else "CONFIRMED")
+    calendar.add_component(event)
+    return calendar.to_ical()
