@@ -12,7 +12,7 @@ Times are stored in UTC and written in UTC, which every calendar converts to loc
 correctly, also across the daylight-saving switch.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.utils import timezone
@@ -41,8 +41,8 @@ def calendar_entry(
         raise ValueError("an event ends after it starts")
     return {
         "uid": uid,
-        "start": start.astimezone(timezone.UTC).isoformat(),
-        "end": end.astimezone(timezone.UTC).isoformat(),
+        "start": start.astimezone(UTC).isoformat(),
+        "end": end.astimezone(UTC).isoformat(),
         "summary": summary,
         "location": location,
         "description": description,
@@ -53,7 +53,7 @@ def calendar_entry(
 
 
 def _now_sequence() -> int:
-    epoch = datetime(2026, 1, 1, tzinfo=timezone.UTC)
+    epoch = datetime(2026, 1, 1, tzinfo=UTC)
     return int((timezone.now() - epoch).total_seconds())
 
 

@@ -329,7 +329,7 @@ def _send_one(notification_id: int, connection) -> str:
 def _claim(notification_id: int) -> Notification | None:
     """Lock the row and mark it sending, or return None when it is not ours to send."""
     notification = (
-        Notification.objects.select_for_update()
+        Notification.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(pk=notification_id)
         .first()
