@@ -16,6 +16,11 @@ def pytest_runtest_setup(item):
         if IN_CI:
             pytest.fail(f"CI must run every PostgreSQL test, but the database is not: {reason}")
         pytest.skip(reason)
+    if item.get_closest_marker("worker") and not os.environ.get("REDIS_URL"):
+        reason = "needs Redis for a Celery worker: set REDIS_URL and CELERY_BROKER_URL"
+        if IN_CI:
+            pytest.fail(f"CI must run every worker test, but Redis is not set: {reason}")
+        pytest.skip(reason)
 
 
 @pytest.fixture(autouse=True)

@@ -86,7 +86,7 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
-    to_email = models.EmailField(_("address"))
+    to_email = models.EmailField(_("recipient address"))
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     about = models.CharField(_("about"), max_length=120, blank=True, db_index=True)
     context = models.JSONField(_("context"), default=dict, blank=True)

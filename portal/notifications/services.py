@@ -42,7 +42,9 @@ RETRY_DELAYS = (
 )
 # A temporary failure this long after the due time is final.
 GIVE_UP_AFTER = timedelta(hours=24)
+# Rows per send task (one SMTP connection) and per dispatcher transaction.
 BATCH_SIZE = 50
+DISPATCH_CHUNK = 1000
 
 
 class NotificationError(Exception):
@@ -235,26 +237,36 @@ def preferences_for(user: User) -> EmailPreferences:
 # --- Dispatching and sending -------------------------------------------------------------
 
 
-def notifications_dispatch(*, now: datetime | None = None, limit: int = 5000) -> int:
+def notifications_dispatch(*, now: datetime | None = None, limit: int = 50_000) -> int:
     """Hand every due row to a worker, in batches; returns how many were handed out.
 
     Two dispatchers at once take disjoint rows (`skip_locked`); a handed-out row waits
     NOTIFICATIONS_REQUEUE_AFTER before it is handed out again, in case its task was lost.
+    Rows are taken a thousand per transaction, so locks are held briefly.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        ids = list(
-            Notification.objects.ready(
-                now=now,
-                stale_before=now - _sending_timeout(),
-                requeue_before=now - _requeue_after(),
-            )
-            .order_by("send_after", "pk")
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:limit]
+    handed_out = 0
+    while handed_out < limit:
+        taken = _dispatch_chunk(now=now, size=min(DISPATCH_CHUNK, limit - handed_out))
+        handed_out += taken
+        if taken < DISPATCH_CHUNK:
+            break
+    return handed_out
+
+
+@transaction.atomic
+def _dispatch_chunk(*, now: datetime, size: int) -> int:
+    ids = list(
+        Notification.objects.ready(
+            now=now,
+            stale_before=now - _sending_timeout(),
+            requeue_before=now - _requeue_after(),
         )
-        if not ids:
-            return 0
+        .order_by("send_after", "pk")
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)[:size]
+    )
+    if ids:
         Notification.objects.filter(pk__in=ids).update(enqueued_at=now)
         for start in range(0, len(ids), BATCH_SIZE):
             transaction.on_commit(partial(enqueue, ids[start : start + BATCH_SIZE]))

@@ -7,7 +7,7 @@ fails here before it can leak anything.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from portal.core.access import PUBLIC, RULES, SIGNED_IN, SIGNED_LINK
+from portal.core.access import PUBLIC, RULES, SIGNED_LINK
 from portal.notifications.rendering import unsubscribe_token
 from tests.factories import MembershipFactory, UserFactory
 

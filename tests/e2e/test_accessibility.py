@@ -16,6 +16,8 @@ from django.views.defaults import server_error
 
 from portal.accounts.models import Membership, Municipality, Organisation
 from portal.core.models import Page
+from portal.notifications.rendering import render_notification, unsubscribe_token
+from portal.notifications.services import notify
 from tests.e2e.conftest import NARROW, WIDE, axe_violations, describe_violations
 from tests.factories import MunicipalityFactory, OrganisationFactory, UserFactory
 
@@ -135,6 +137,7 @@ SIGNED_IN_PAGES = {
     "email addresses": ("account_email", {}, ""),
     "password change": ("account_change_password", {}, ""),
     "two-factor authentication": ("mfa_index", {}, ""),
+    "email settings": ("notifications:preferences", {}, ""),
 }
 
 
@@ -285,3 +288,51 @@ def test_menu_opens_on_a_narrow_screen(new_page, content_pages):
     toggler.click()
     login.wait_for(state="visible")
     assert toggler.get_attribute("aria-expanded") == "true"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_one_click_switch_off_is_accessible_before_and_after(
+    new_page, member, content_pages, language
+):
+    token = unsubscribe_token(user_id=member.pk, category="reminder")
+    page = new_page(language=language)
+    url = reverse("notifications:unsubscribe", args=[token])
+    page.goto(url)
+    check_accessible(page, language)
+
+    page.goto(url)  # without the #main the skip link added
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+
+    assert page.locator("main a[href='/me/emails/']").count() == 1
+    check_accessible(page, language, reload_narrow=False)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_html_email_layout_is_accessible(new_page, member, language):
+    """The HTML part of an email, opened as a page: language, contrast, link names."""
+    member.preferred_language = language
+    member.save()
+    membership = member.memberships.filter(verified=True).get()
+    notification = notify(
+        kind="membership_verified",
+        key=f"a11y:{language}",
+        user=member,
+        context={"membership_id": membership.pk},
+    )
+    html = render_notification(notification).body_html
+
+    page = new_page(language=language)
+    page.route(
+        "**/email-preview/",
+        lambda route: route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8"),
+    )
+    page.goto("/email-preview/")
+    assert page.get_attribute("html", "lang") == language
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
+    page.set_viewport_size(NARROW)
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert scroll_width <= inner_width

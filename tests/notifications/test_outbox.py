@@ -116,10 +116,13 @@ def test_a_handed_out_row_whose_task_was_lost_is_handed_out_again(
 def test_the_causing_transaction_rolls_back_and_nothing_is_sent(
     recipient, place, smtp_sink, dispatch, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks() as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            remind(recipient, place)
-            raise RuntimeError("the booking failed after the email was written")
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        remind(recipient, place)
+        raise RuntimeError("the booking failed after the email was written")
 
     work(dispatch())
 
@@ -139,9 +142,7 @@ def test_an_email_due_now_is_handed_to_a_worker_on_commit(
     assert later.enqueued_at is None
 
 
-def test_a_temporary_refusal_is_retried_later_and_sent_once(
-    recipient, place, smtp_sink, dispatch
-):
+def test_a_temporary_refusal_is_retried_later_and_sent_once(recipient, place, smtp_sink, dispatch):
     smtp_sink.refuse(recipient.email, "451 4.3.0 Mailbox temporarily unavailable")
     notification = remind(recipient, place)
 
@@ -319,7 +320,7 @@ def test_switched_off_reminders_are_cancelled_but_confirmations_still_go_out(
     reminder.refresh_from_db()
 
     assert reminder.status == Status.CANCELLED
-    assert "switched these emails off" in reminder.last_error
+    assert reminder.last_error == "Die empfangende Person hat diese E-Mails abgeschaltet."
     assert [message["To"] for message in smtp_sink.messages] == [recipient.email]
 
 
@@ -341,7 +342,7 @@ def test_the_sink_receives_the_real_message_with_its_calendar_file(recipient, pl
 
     assert len(smtp_sink.messages) == 2
     first, second = smtp_sink.messages
-    assert first["Subject"] == "Reminder: exchange in Erfurt, Stadt"
+    assert first["Subject"] == "Erinnerung: Austausch in Erfurt, Stadt"
     assert first["To"] == recipient.email
     assert first["Auto-Submitted"] == "auto-generated"
     parts = {part.get_content_type(): part for part in first.walk()}
