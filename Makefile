@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate demo messages clean
+.PHONY: run test lint format install migrate demo messages clean bench
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ format: install
 messages: install
 	$(PY) manage.py makemessages --locale de --locale en --ignore ".venv/*" --ignore "var/*" --no-obsolete
 	$(PY) manage.py compilemessages --ignore ".venv/*"
+
+bench: install
+	$(PY) -m tests.bench.outbox --emails 10000
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache/
