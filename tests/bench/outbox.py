@@ -93,29 +93,13 @@ def start_workers(count: int, port: int) -> list[subprocess.Popen]:
     workers = []
     for number in range(count):
         log = open(f"/tmp/bench-worker-{number}.log", "w")  # noqa: SIM115
+        command = [
+            sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo",
+            "--without-gossip", "--without-mingle", "--loglevel=WARNING", "-Q", QUEUE,
+            "--hostname", f"bench{number}@%h",
+        ]  # fmt: skip
         workers.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "portal",
-                    "worker",
-                    "--pool=solo",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--loglevel=WARNING",
-                    "-Q",
-                    QUEUE,
-                    "--hostname",
-                    f"bench{number}@%h",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )  # fmt: skip
+            subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         )
     time.sleep(6)  # start-up; the clock starts only when the dispatcher runs
     return workers

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,53 +15,182 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='EmailPreferences',
+            name="EmailPreferences",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reminder', models.BooleanField(default=True, help_text='Before appointments, courses and exchange rounds.', verbose_name='reminders')),
-                ('follow_up', models.BooleanField(default=True, help_text='After a consultation or course: feedback requests and next steps.', verbose_name='follow-ups')),
-                ('digest', models.BooleanField(default=True, help_text='Summaries of what waits for you, at most once a day.', verbose_name='digests')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='email_preferences', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reminder",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Before appointments, courses and exchange rounds.",
+                        verbose_name="reminders",
+                    ),
+                ),
+                (
+                    "follow_up",
+                    models.BooleanField(
+                        default=True,
+                        help_text="After a consultation or course: feedback requests and next steps.",
+                        verbose_name="follow-ups",
+                    ),
+                ),
+                (
+                    "digest",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Summaries of what waits for you, at most once a day.",
+                        verbose_name="digests",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="email_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'email preferences',
-                'verbose_name_plural': 'email preferences',
+                "verbose_name": "email preferences",
+                "verbose_name_plural": "email preferences",
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(db_index=True, max_length=60, verbose_name='kind')),
-                ('idempotency_key', models.CharField(help_text='Names the event, e.g. appointment:42:reminder-24h; one email per key.', max_length=200, unique=True, verbose_name='idempotency key')),
-                ('to_email', models.EmailField(max_length=254, verbose_name='recipient address')),
-                ('language', models.CharField(choices=[('de', 'German'), ('en', 'English')], max_length=8, verbose_name='language')),
-                ('about', models.CharField(blank=True, db_index=True, max_length=120, verbose_name='about')),
-                ('context', models.JSONField(blank=True, default=dict, verbose_name='context')),
-                ('calendar', models.JSONField(blank=True, help_text='Attached as an .ics file: uid, start, end, summary, location, method.', null=True, verbose_name='calendar entry')),
-                ('status', models.CharField(choices=[('queued', 'queued'), ('sending', 'sending'), ('sent', 'sent'), ('failed', 'failed'), ('cancelled', 'cancelled')], default='queued', max_length=12, verbose_name='status')),
-                ('due_at', models.DateTimeField(verbose_name='due at')),
-                ('send_after', models.DateTimeField(verbose_name='next attempt')),
-                ('enqueued_at', models.DateTimeField(blank=True, null=True, verbose_name='handed to a worker')),
-                ('sending_since', models.DateTimeField(blank=True, null=True, verbose_name='sending since')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('subject', models.CharField(blank=True, max_length=300, verbose_name='subject')),
-                ('body_text', models.TextField(blank=True, verbose_name='text')),
-                ('body_html', models.TextField(blank=True, verbose_name='HTML')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(db_index=True, max_length=60, verbose_name="kind")),
+                (
+                    "idempotency_key",
+                    models.CharField(
+                        help_text="Names the event, e.g. appointment:42:reminder-24h; one email per key.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="idempotency key",
+                    ),
+                ),
+                ("to_email", models.EmailField(max_length=254, verbose_name="recipient address")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("de", "German"), ("en", "English")],
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "about",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=120, verbose_name="about"
+                    ),
+                ),
+                ("context", models.JSONField(blank=True, default=dict, verbose_name="context")),
+                (
+                    "calendar",
+                    models.JSONField(
+                        blank=True,
+                        help_text="Attached as an .ics file: uid, start, end, summary, location, method.",
+                        null=True,
+                        verbose_name="calendar entry",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "queued"),
+                            ("sending", "sending"),
+                            ("sent", "sent"),
+                            ("failed", "failed"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="queued",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("due_at", models.DateTimeField(verbose_name="due at")),
+                ("send_after", models.DateTimeField(verbose_name="next attempt")),
+                (
+                    "enqueued_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="handed to a worker"),
+                ),
+                (
+                    "sending_since",
+                    models.DateTimeField(blank=True, null=True, verbose_name="sending since"),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                ("subject", models.CharField(blank=True, max_length=300, verbose_name="subject")),
+                ("body_text", models.TextField(blank=True, verbose_name="text")),
+                ("body_html", models.TextField(blank=True, verbose_name="HTML")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recipient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'email',
-                'verbose_name_plural': 'emails',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('retry_notification', 'Can retry failed emails')],
-                'indexes': [models.Index(condition=models.Q(('status', 'queued')), fields=['send_after'], name='notification_queued_due'), models.Index(condition=models.Q(('status', 'sending')), fields=['sending_since'], name='notification_sending'), models.Index(fields=['status', 'kind'], name='notification_status_kind')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'sending', 'sent', 'failed', 'cancelled'])), name='notification_status_valid'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'sent'), _negated=True), ('sent_at__isnull', False), _connector='OR'), name='notification_sent_has_sent_at')],
+                "verbose_name": "email",
+                "verbose_name_plural": "emails",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [("retry_notification", "Can retry failed emails")],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("status", "queued")),
+                        fields=["send_after"],
+                        name="notification_queued_due",
+                    ),
+                    models.Index(
+                        condition=models.Q(("status", "sending")),
+                        fields=["sending_since"],
+                        name="notification_sending",
+                    ),
+                    models.Index(fields=["status", "kind"], name="notification_status_kind"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["queued", "sending", "sent", "failed", "cancelled"])
+                        ),
+                        name="notification_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "sent"), _negated=True),
+                            ("sent_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="notification_sent_has_sent_at",
+                    ),
+                ],
             },
         ),
     ]
