@@ -77,3 +77,32 @@ def send_due_emails(db, settings):
         return notifications_send(notification_ids=ids)
 
     return send
+
+
+def _forget_broker_connections(app):
+    """Celery keeps its connection pools; a changed broker URL needs fresh ones."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.__dict__["amqp"]._producer_pool = None
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Point Celery at a port where nothing listens, for real.
+
+    Celery reads CELERY_BROKER_URL from the environment before its configuration, so both
+    are changed, and its connection pools are dropped before and after.
+    """
+    from portal.celery import app
+
+    dead = "redis://127.0.0.1:9/0"
+    original = app.conf.broker_url
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)
+    app.conf.broker_url = dead
+    _forget_broker_connections(app)
+    yield
+    monkeypatch.undo()
+    app.conf.broker_url = original
+    _forget_broker_connections(app)

@@ -189,19 +189,11 @@ def test_the_settings_page_saves_choices_and_keeps_the_others(client, officer):
     assert "Ihre E-Mail-Einstellungen wurden gespeichert." in page
 
 
-def test_enqueue_with_the_broker_down_leaves_the_row_to_the_dispatcher(officer, settings):
-    from portal.celery import app
-
+def test_enqueue_with_the_broker_down_leaves_the_row_to_the_dispatcher(broker_down):
     notification = notify(kind="account_unknown", key="unknown", email="x@stadt.example")
     assert notification.enqueued_at is not None
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens there
-    app.__dict__.pop("pool", None)
-    try:
-        enqueue([notification.pk])
-    finally:
-        app.conf.broker_url = original
-        app.__dict__.pop("pool", None)
+
+    enqueue([notification.pk])  # what on_commit runs; it must not raise
 
     notification.refresh_from_db()
     assert notification.enqueued_at is None
