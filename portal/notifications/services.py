@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import User
 from portal.notifications.kinds import Obsolete, get_kind
 from portal.notifications.models import (
+    OPTIONAL_CATEGORIES,
     TRANSITIONS,
     EmailPreferences,
     Notification,
@@ -219,8 +220,7 @@ def notification_retry(*, notification: Notification, by: User) -> Notification:
 def preferences_update(*, user: User, **choices: bool) -> EmailPreferences:
     """Switch optional categories on or off; transactional emails cannot be switched off."""
     preferences, _created = EmailPreferences.objects.select_for_update().get_or_create(user=user)
-    allowed = {"reminder", "follow_up", "digest"}
-    unknown = set(choices) - allowed
+    unknown = set(choices) - set(OPTIONAL_CATEGORIES)
     if unknown:
         raise ValueError(f"not a category that can be switched off: {sorted(unknown)}")
     for name, value in choices.items():

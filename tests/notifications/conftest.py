@@ -4,6 +4,7 @@ import email
 import email.policy
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -12,7 +13,7 @@ from portal.accounts.models import Municipality
 from portal.notifications.kinds import Kind, Obsolete, register
 from portal.notifications.models import Category
 
-TEMPLATES_DIR = __import__("pathlib").Path(__file__).parent / "templates"
+TEMPLATES_DIR = Path(__file__).parent / "templates"
 REMINDER = "test_reminder"
 
 

@@ -1,6 +1,7 @@
 """What the emails say, in both languages, and the settings behind the optional ones."""
 
 import re
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -105,7 +106,7 @@ def test_the_digest_goes_to_coordinators_once_a_day_with_a_one_click_switch_off(
     coordinator, send_due_emails, client
 ):
     MembershipFactory(verified=False, role="Integrationsbeauftragte")
-    today = __import__("datetime").date(2026, 11, 23)
+    today = date(2026, 11, 23)
 
     assert membership_digest_queue(today=today) == 1
     assert membership_digest_queue(today=today) == 1  # the same row again, not a second
@@ -130,7 +131,7 @@ def test_the_digest_goes_to_coordinators_once_a_day_with_a_one_click_switch_off(
 
 
 def test_no_digest_when_nothing_waits(coordinator):
-    assert membership_digest_queue(today=__import__("datetime").date(2026, 11, 23)) == 0
+    assert membership_digest_queue(today=date(2026, 11, 23)) == 0
 
 
 def test_transactional_emails_carry_no_switch_off_link(send_due_emails):
