@@ -12,6 +12,7 @@ admin.site.index_title = _("Cases, courses and people")
 urlpatterns = [
     path("", include("portal.core.urls")),
     path("healthz", healthz, name="healthz"),
+    path("", include("portal.advisors.urls")),
     path("me/emails/", include("portal.notifications.urls")),
     path("me/", include("portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),

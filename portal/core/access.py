@@ -5,12 +5,18 @@ Every view of the portal's own URLs is wrapped in exactly one of these decorator
 knows, so a new view without a declared rule fails the suite.
 """
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
+
+from portal.accounts.roles import ROLES
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
 SIGNED_LINK = "signed_link"
-RULES = frozenset({PUBLIC, SIGNED_IN, SIGNED_LINK})
+ROLE_PREFIX = "role:"
+RULES = frozenset({PUBLIC, SIGNED_IN, SIGNED_LINK} | {ROLE_PREFIX + role for role in ROLES})
 
 
 def public(view):
@@ -33,3 +39,25 @@ def signed_link(view):
     """
     view.access_rule = SIGNED_LINK
     return view
+
+
+def role_required(role: str):
+    """Signed-in users who hold `role`; others signed in get 404, as if the page did not exist.
+
+    Usage: `@role_required(ADVISOR)`; the rule reads "role:advisor".
+    """
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}")
+
+    def decorator(view):
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            if not request.user.has_role(role):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        wrapped = login_required(checked)
+        wrapped.access_rule = ROLE_PREFIX + role
+        return wrapped
+
+    return decorator

@@ -1,0 +1,182 @@
+"""Topics for coordinators; profiles and availability for advisors (their own) and coordinators
+(all), with the matching ranking coordinators use when they look for the right person."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.roles import COORDINATOR
+from portal.advisors.forms import MatchForm
+from portal.advisors.models import (
+    Absence,
+    AdvisorProfile,
+    Topic,
+    WeeklyWindow,
+    weekday_hours_overlap,
+)
+from portal.advisors.photos import PhotoField
+from portal.advisors.selectors import advisors_ranked
+from portal.advisors.services import COORDINATOR_FIELDS, photo_forget
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name_de", "name_en", "slug", "active", "position", "advisor_count"]
+    list_editable = ["active", "position"]
+    list_filter = ["active"]
+    search_fields = ["name_de", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_de"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(advisor_count=Count("advisors"))
+
+    @admin.display(description=_("advisors"), ordering="advisor_count")
+    def advisor_count(self, topic):
+        return topic.advisor_count
+
+
+class WindowInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        windows = [
+            (data["weekday"], data["start"], data["end"])
+            for data in (getattr(form, "cleaned_data", None) for form in self.forms)
+            if data and not data.get("DELETE") and data.get("start") and data.get("end")
+        ]
+        if weekday_hours_overlap(windows) is not None:
+            raise ValidationError(_("Two opening hours on the same weekday overlap."))
+
+
+class WeeklyWindowInline(admin.TabularInline):
+    model = WeeklyWindow
+    formset = WindowInlineFormSet
+    extra = 0
+
+
+class AbsenceInline(admin.TabularInline):
+    model = Absence
+    extra = 0
+
+
+class AdvisorProfileAdminForm(forms.ModelForm):
+    photo = PhotoField(label=_("photo"), widget=forms.ClearableFileInput)
+
+    class Meta:
+        model = AdvisorProfile
+        fields = ["photo"]  # the admin adds the fields of its fieldsets
+
+
+def _is_coordinator(request) -> bool:
+    return request.user.is_superuser or request.user.has_role(COORDINATOR)
+
+
+@admin.register(AdvisorProfile)
+class AdvisorProfileAdmin(admin.ModelAdmin):
+    form = AdvisorProfileAdminForm
+    list_display = ["name", "slug", "is_public", "max_open_cases", "topic_count", "public_link"]
+    list_filter = ["is_public", "topics"]
+    search_fields = ["user__full_name", "user__email", "slug"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["topics"]
+    inlines = [WeeklyWindowInline, AbsenceInline]
+    fieldsets = [
+        (None, {"fields": ["user", "slug", "is_public", "max_open_cases", "photo"]}),
+        (
+            _("Texts"),
+            {
+                "fields": [
+                    ("role_de", "role_en"),
+                    ("short_bio_de", "short_bio_en"),
+                    ("bio_de", "bio_en"),
+                    ("qualifications_de", "qualifications_en"),
+                    ("regional_knowledge_de", "regional_knowledge_en"),
+                ]
+            },
+        ),
+        (
+            _("Expertise and reach"),
+            {"fields": ["topics", "languages", "states", "formats", "modes"]},
+        ),
+        (
+            _("Booking rules"),
+            {
+                "fields": [
+                    "slot_minutes",
+                    "buffer_minutes",
+                    "min_notice_hours",
+                    "horizon_weeks",
+                    "daily_max",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        profiles = super().get_queryset(request).annotate(topic_count=Count("topics"))
+        if _is_coordinator(request):
+            return profiles
+        return profiles.filter(user=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        if _is_coordinator(request):
+            return []
+        return ["user", *sorted(COORDINATOR_FIELDS)]
+
+    def has_add_permission(self, request):
+        return _is_coordinator(request) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_coordinator(request) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        old_photo = ""
+        if change and "photo" in form.changed_data:
+            old_photo = AdvisorProfile.objects.get(pk=obj.pk).photo.name
+        super().save_model(request, obj, form, change)
+        photo_forget(profile=obj, old_name=old_photo)
+
+    @admin.display(description=_("name"), ordering="user__full_name")
+    def name(self, profile):
+        return profile.name
+
+    @admin.display(description=_("topics"), ordering="topic_count")
+    def topic_count(self, profile):
+        return profile.topic_count
+
+    @admin.display(description=_("profile page"))
+    def public_link(self, profile):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("advisors:detail", args=[profile.slug]), _("view")
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "match/",
+                self.admin_site.admin_view(self.match_view),
+                name="advisors_advisorprofile_match",
+            ),
+            *super().get_urls(),
+        ]
+
+    def match_view(self, request):
+        """The ranking of all public advisors for what a request needs (coordinators only)."""
+        if not _is_coordinator(request):
+            raise PermissionDenied
+        topics = list(Topic.objects.active())
+        form = MatchForm(request.GET or None, topics=topics)
+        matches = advisors_ranked(**form.criteria()) if form.is_bound and form.is_valid() else []
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Find the right advisor"),
+            "opts": self.model._meta,
+            "form": form,
+            "matches": matches,
+        }
+        return TemplateResponse(request, "admin/advisors/advisorprofile/match.html", context)

@@ -1,0 +1,159 @@
+"""Reads: the public directory and the ranking of advisors for a request."""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from portal.advisors.availability import Slot, next_free_slot
+from portal.advisors.models import AdvisorProfile, Topic
+from portal.core.fields import ChoiceSetField
+
+
+def advisor_directory(
+    *, topic: str = "", language: str = "", state: str = "", format: str = "", mode: str = ""
+) -> QuerySet[AdvisorProfile]:
+    """Public profiles that match every filter given; each filter is one code or slug.
+
+    Three queries whatever the number of advisors: profiles with their users, and topics.
+    """
+    profiles = AdvisorProfile.objects.public().for_cards()
+    if topic:
+        profiles = profiles.filter(topics__slug=topic, topics__active=True)
+    for name, code in (("languages", language), ("states", state), ("formats", format)):
+        if code:
+            profiles = profiles.filter(ChoiceSetField.contains(name, code))
+    if mode:
+        profiles = profiles.filter(ChoiceSetField.contains("modes", mode))
+    return profiles.order_by("user__full_name", "pk")
+
+
+def advisor_public(slug: str) -> AdvisorProfile | None:
+    return AdvisorProfile.objects.public().for_cards().filter(slug=slug).first()
+
+
+# Consultations tell how many open cases each advisor holds: a function from advisor user
+# ids to counts, registered when that app loads (advisors depends on no other app).
+CaseloadSource = Callable[[list[int]], Mapping[int, int]]
+_caseload_sources: list[CaseloadSource] = []
+
+
+def register_caseload_source(source: CaseloadSource) -> CaseloadSource:
+    if source not in _caseload_sources:
+        _caseload_sources.append(source)
+    return source
+
+
+def open_case_counts(user_ids: list[int]) -> dict[int, int]:
+    counts: dict[int, int] = dict.fromkeys(user_ids, 0)
+    for source in _caseload_sources:
+        for user_id, count in source(user_ids).items():
+            counts[user_id] = counts.get(user_id, 0) + count
+    return counts
+
+
+# How much each criterion weighs in a match (out of 100 when everything fits).
+WEIGHT_TOPICS = 40
+WEIGHT_STATE = 25
+WEIGHT_LANGUAGE = 12
+WEIGHT_FORMAT = 10
+WEIGHT_MODE = 5
+WEIGHT_SOON = 5
+WEIGHT_CAPACITY = 3
+PENALTY_FULL = 30
+
+
+@dataclass
+class Match:
+    """An advisor's fit for a request, with the reasons a person can read."""
+
+    profile: AdvisorProfile
+    score: float = 0.0
+    topics_covered: list[Topic] = field(default_factory=list)
+    topics_asked: int = 0
+    serves_state: bool | None = None
+    languages_spoken: list[str] = field(default_factory=list)
+    offers_format: bool | None = None
+    offers_mode: bool | None = None
+    free_capacity: int = 0
+    next_slot: Slot | None = None
+
+    @property
+    def is_full(self) -> bool:
+        return self.free_capacity <= 0
+
+    @property
+    def percent(self) -> int:
+        return max(0, min(100, round(self.score)))
+
+
+def advisors_ranked(
+    *,
+    topics: Iterable[Topic] = (),
+    state: str = "",
+    languages: Iterable[str] = (),
+    format: str = "",
+    mode: str = "",
+    profiles: Iterable[AdvisorProfile] | None = None,
+    open_cases: Mapping[int, int] | None = None,
+    now: datetime | None = None,
+    limit: int | None = None,
+) -> list[Match]:
+    """Public advisors ranked for a request, best first.
+
+    Topics covered weigh most, then the federal state served, the languages, the format and
+    the way of meeting; an advisor with free capacity and an early free slot comes first among
+    equals, an advisor without free capacity comes last. Criteria left empty count for no one.
+    Constant queries: profiles, topics, windows, absences, and the busy and caseload sources.
+    """
+    now = now or timezone.now()
+    topics = list(topics)
+    languages = [code for code in languages if code]
+    wanted_topics = {topic.pk for topic in topics}
+    if profiles is None:
+        profiles = AdvisorProfile.objects.public().for_cards().order_by("user__full_name", "pk")
+    profiles = list(profiles)
+    if open_cases is None:
+        open_cases = open_case_counts([p.user_id for p in profiles])
+    earliest = next_free_slot(profiles, now=now)
+
+    matches = []
+    for profile in profiles:
+        match = Match(profile=profile, topics_asked=len(wanted_topics))
+        match.topics_covered = [t for t in profile.topics.all() if t.pk in wanted_topics]
+        if wanted_topics:
+            match.score += WEIGHT_TOPICS * len(match.topics_covered) / len(wanted_topics)
+        if state:
+            match.serves_state = state in profile.states
+            match.score += WEIGHT_STATE * match.serves_state
+        if languages:
+            match.languages_spoken = [code for code in languages if code in profile.languages]
+            match.score += WEIGHT_LANGUAGE * bool(match.languages_spoken)
+        if format:
+            match.offers_format = format in profile.formats
+            match.score += WEIGHT_FORMAT * match.offers_format
+        if mode:
+            match.offers_mode = mode in profile.modes
+            match.score += WEIGHT_MODE * match.offers_mode
+        match.free_capacity = profile.max_open_cases - open_cases.get(profile.user_id, 0)
+        if match.is_full:
+            match.score -= PENALTY_FULL
+        else:
+            match.score += WEIGHT_CAPACITY * min(match.free_capacity, 3) / 3
+        match.next_slot = earliest.get(profile.pk)
+        if match.next_slot is not None:
+            horizon = max(profile.horizon_weeks * 7 * 86400, 1)
+            waiting = (match.next_slot.start - now).total_seconds()
+            match.score += WEIGHT_SOON * max(0.0, 1 - waiting / horizon)
+        matches.append(match)
+
+    matches.sort(
+        key=lambda m: (
+            -round(m.score, 6),
+            m.next_slot.start if m.next_slot else datetime.max.replace(tzinfo=now.tzinfo),
+            m.profile.name,
+        )
+    )
+    return matches[:limit] if limit else matches
