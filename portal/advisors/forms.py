@@ -187,7 +187,32 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class WindowForm(forms.Form):
+class RowForm(forms.Form):
+    """A row of a formset shown as a table: Bootstrap classes, and errors marked for
+    assistive technology on the inputs themselves."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] += " is-invalid"
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{self[name].auto_id}-errors"
+
+
+class WindowForm(RowForm):
     weekday = forms.TypedChoiceField(label=_("Weekday"), choices=Weekday.choices, coerce=int)
     start = forms.TimeField(label=_("From"), widget=TimeInput())
     end = forms.TimeField(label=_("Until"), widget=TimeInput())
@@ -199,7 +224,14 @@ class WindowForm(forms.Form):
         return data
 
 
-class BaseWindowFormSet(forms.BaseFormSet):
+class RowFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
+class BaseWindowFormSet(RowFormSet):
     def clean(self):
         if any(self.errors):
             return
@@ -223,7 +255,7 @@ WindowFormSet = forms.formset_factory(
 )
 
 
-class AbsenceForm(forms.Form):
+class AbsenceForm(RowForm):
     first_day = forms.DateField(label=_("First day"), widget=DateInput())
     last_day = forms.DateField(label=_("Last day"), widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=120, required=False)
@@ -238,7 +270,7 @@ class AbsenceForm(forms.Form):
         return data
 
 
-class BaseAbsenceFormSet(forms.BaseFormSet):
+class BaseAbsenceFormSet(RowFormSet):
     def absences(self):
         return [
             (
