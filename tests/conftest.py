@@ -24,6 +24,12 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 costs a quarter of a second per user; tests create hundreds of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     """allauth's rate limits count in the cache: each test starts from zero."""
     cache.clear()

@@ -65,3 +65,40 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     municipality = factory.SubFactory(MunicipalityFactory)
     role = "Integrationsbeauftragte"
+
+
+class AdvisorProfileFactory(factory.django.DjangoModelFactory):
+    """A public advisor with a user in the advisor group and weekday hours 09:00–12:00."""
+
+    class Meta:
+        model = "advisors.AdvisorProfile"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, roles=["advisor"])
+    slug = factory.Sequence(lambda n: f"beraterin-{n}")
+    short_bio_de = "Berät Kommunen seit vielen Jahren."
+    short_bio_en = "Has advised municipalities for many years."
+    languages = ["de"]
+    states = ["05"]
+    is_public = True
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+    @factory.post_generation
+    def windows(self, create, extracted, **kwargs):
+        """Pass a list of (weekday, start, end); by default Monday to Friday 09:00–12:00."""
+        from datetime import time
+
+        from portal.advisors.models import WeeklyWindow
+
+        if not create:
+            return
+        if extracted is None:
+            extracted = [(day, time(9), time(12)) for day in range(5)]
+        WeeklyWindow.objects.bulk_create(
+            WeeklyWindow(advisor=self, weekday=day, start=start, end=end)
+            for day, start, end in extracted
+        )

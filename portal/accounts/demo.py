@@ -9,6 +9,7 @@ from django.db import transaction
 from portal.accounts.models import FederalState, Membership, Municipality, Organisation, User
 from portal.accounts.roles import ADVISOR, COORDINATOR, INTEGRATION_OFFICER
 from portal.accounts.services import membership_request, membership_verify, user_grant_role
+from portal.advisors.demo_data import ADVISOR_PROFILES
 
 DEMO_PASSWORD = "Vielfalt-Demo-2026"
 DOMAIN = "demo.kommune-vielfalt.example"
@@ -18,12 +19,8 @@ COORDINATORS = [
     ("projektleitung@" + DOMAIN, "Jonas Petersen"),
 ]
 
-ADVISORS = [
-    ("s.elkhatib@" + DOMAIN, "Dr. Samira El-Khatib"),
-    ("t.reinhardt@" + DOMAIN, "Tobias Reinhardt"),
-    ("a.demir@" + DOMAIN, "Aylin Demir"),
-    ("h.yildiz@" + DOMAIN, "Hakan Yıldız"),
-]
+# The advisors' profiles live with the advisors app; their logins are made here with the rest.
+ADVISORS = [(profile["email"], profile["full_name"]) for profile in ADVISOR_PROFILES]
 
 # (email, name, AGS of the municipality, role there, verified)
 OFFICERS = [
@@ -119,7 +116,7 @@ REPRESENTATIVES = [
 ]
 
 
-def _person(email: str, name: str, role: str) -> User:
+def person(email: str, name: str, role: str) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
@@ -141,9 +138,9 @@ def _membership(user: User, coordinator: User, verified: bool, role: str, **body
 @transaction.atomic
 def seed() -> list[tuple[str, str]]:
     """Create or complete the demo people; returns (role, email) pairs to show."""
-    coordinators = [_person(email, name, COORDINATOR) for email, name in COORDINATORS]
+    coordinators = [person(email, name, COORDINATOR) for email, name in COORDINATORS]
     for email, name in ADVISORS:
-        _person(email, name, ADVISOR)
+        person(email, name, ADVISOR)
     organisations = {}
     for name, kind, state, town in ORGANISATIONS:
         organisations[name], _created = Organisation.objects.get_or_create(
@@ -153,13 +150,17 @@ def seed() -> list[tuple[str, str]]:
         [officer[2] for officer in OFFICERS], field_name="ags"
     )
     for email, name, ags, role, verified in OFFICERS:
-        officer = _person(email, name, INTEGRATION_OFFICER)
+        officer = person(email, name, INTEGRATION_OFFICER)
         if ags in municipalities:
             _membership(officer, coordinators[0], verified, role, municipality=municipalities[ags])
     for email, name, organisation, role, verified in REPRESENTATIVES:
-        person = _person(email, name, INTEGRATION_OFFICER)
+        representative = person(email, name, INTEGRATION_OFFICER)
         _membership(
-            person, coordinators[0], verified, role, organisation=organisations[organisation]
+            representative,
+            coordinators[0],
+            verified,
+            role,
+            organisation=organisations[organisation],
         )
     return [
         ("coordinator", COORDINATORS[0][0]),

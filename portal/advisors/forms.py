@@ -72,7 +72,7 @@ class MatchForm(forms.Form):
     topics = forms.MultipleChoiceField(
         label=_("Your topics"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("Choose one or more."),
     )
     state = forms.ChoiceField(

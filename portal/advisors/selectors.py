@@ -62,7 +62,6 @@ WEIGHT_FORMAT = 10
 WEIGHT_MODE = 5
 WEIGHT_SOON = 5
 WEIGHT_CAPACITY = 3
-PENALTY_FULL = 30
 
 
 @dataclass
@@ -104,8 +103,8 @@ def advisors_ranked(
     """Public advisors ranked for a request, best first.
 
     Topics covered weigh most, then the federal state served, the languages, the format and
-    the way of meeting; an advisor with free capacity and an early free slot comes first among
-    equals, an advisor without free capacity comes last. Criteria left empty count for no one.
+    the way of meeting; an early free slot comes first among equals. Advisors without free
+    capacity come after all others, however well they fit. Criteria left empty count for no one.
     Constant queries: profiles, topics, windows, absences, and the busy and caseload sources.
     """
     now = now or timezone.now()
@@ -138,9 +137,7 @@ def advisors_ranked(
             match.offers_mode = mode in profile.modes
             match.score += WEIGHT_MODE * match.offers_mode
         match.free_capacity = profile.max_open_cases - open_cases.get(profile.user_id, 0)
-        if match.is_full:
-            match.score -= PENALTY_FULL
-        else:
+        if not match.is_full:
             match.score += WEIGHT_CAPACITY * min(match.free_capacity, 3) / 3
         match.next_slot = earliest.get(profile.pk)
         if match.next_slot is not None:
@@ -151,6 +148,7 @@ def advisors_ranked(
 
     matches.sort(
         key=lambda m: (
+            m.is_full,
             -round(m.score, 6),
             m.next_slot.start if m.next_slot else datetime.max.replace(tzinfo=now.tzinfo),
             m.profile.name,

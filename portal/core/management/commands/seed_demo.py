@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from portal.accounts import demo as accounts_demo
 from portal.accounts.models import Municipality
 from portal.accounts.register import DEFAULT_REGISTER, import_register
+from portal.advisors import demo as advisors_demo
 
 # The full register has about 11,300 municipalities and districts.
 REGISTER_LOADED_AT = 11_000
@@ -22,6 +23,10 @@ class Command(BaseCommand):
                 % {"created": report.created, "updated": report.updated}
             )
         logins = accounts_demo.seed()
+        profiles = advisors_demo.seed()
+        self.stdout.write(
+            _("Advisor profiles: %(count)d, public and bookable.") % {"count": len(profiles)}
+        )
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Demo logins:")))
         for role, email in logins:
             self.stdout.write(f"  {role:<30} {email}")
