@@ -187,13 +187,17 @@ def my_availability(request):
         {"first_day": a.first_day, "last_day": a.last_day, "note": a.note}
         for a in profile.absences.all()
     ]
-    windows_formset = WindowFormSet(
-        request.POST if section == "windows" else None, initial=windows_initial, prefix="windows"
+    # Bound formsets take no initial rows: a posted row that equals an existing window must
+    # still count, not be skipped as "unchanged".
+    windows_formset = (
+        WindowFormSet(request.POST, prefix="windows")
+        if section == "windows"
+        else WindowFormSet(initial=windows_initial, prefix="windows")
     )
-    absences_formset = AbsenceFormSet(
-        request.POST if section == "absences" else None,
-        initial=absences_initial,
-        prefix="absences",
+    absences_formset = (
+        AbsenceFormSet(request.POST, prefix="absences")
+        if section == "absences"
+        else AbsenceFormSet(initial=absences_initial, prefix="absences")
     )
     bound = {"rules": rules_form, "windows": windows_formset, "absences": absences_formset}
     if section in bound:

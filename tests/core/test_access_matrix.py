@@ -7,15 +7,17 @@ fails here before it can leak anything.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from portal.core.access import PUBLIC, RULES, SIGNED_LINK
+from portal.core.access import PUBLIC, ROLE_PREFIX, RULES, SIGNED_LINK
 from portal.notifications.rendering import unsubscribe_token
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import AdvisorProfileFactory, MembershipFactory, UserFactory
 
 OWN_MODULES = ("portal.", "consultations.", "trainings.", "exchanges.")
 
 
 def own_patterns(patterns=None, namespace=None):
     for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace == "admin":
+            continue  # the admin checks staff status and permissions itself (tests/*/test_admin)
         if isinstance(entry, URLResolver):
             inner = (
                 f"{namespace}:{entry.namespace}"
@@ -38,6 +40,10 @@ def sample_url(name):
         kwargs = {"slug": "impressum"}
     elif name == "accounts:membership_withdraw":
         kwargs = {"pk": MembershipFactory().pk}
+    elif name == "advisors:detail":
+        kwargs = {"slug": AdvisorProfileFactory().slug}
+    elif name == "advisors:photo":
+        kwargs = {"slug": AdvisorProfileFactory(is_public=False).slug}  # hidden: 404 for others
     elif name == "notifications:unsubscribe":
         kwargs = {"token": unsubscribe_token(user_id=UserFactory().pk, category="reminder")}
     return reverse(name, kwargs=kwargs)
@@ -68,7 +74,8 @@ def test_anonymous_visitors_reach_public_views_only(client, name, view):
     response = client.post(url) if name == "core:set_language" else client.get(url)
 
     if view.access_rule in {PUBLIC, SIGNED_LINK}:
-        assert response.status_code in {200, 302, 405}
+        assert response.status_code in {200, 302, 404, 405}
+        assert response.status_code != 404 or name == "advisors:photo"  # a hidden profile
         assert "/accounts/login/" not in response.get("Location", "")
     else:
         assert response.status_code == 302
@@ -85,8 +92,10 @@ def test_signed_in_officers_reach_every_view_but_not_other_peoples_data(
 
     response = client.post(url) if "withdraw" in name or "language" in name else client.get(url)
 
-    if name == "accounts:membership_withdraw":
-        assert response.status_code == 404  # someone else's membership
+    if name in {"accounts:membership_withdraw", "advisors:photo"}:
+        assert response.status_code == 404  # someone else's membership, a hidden profile
+    elif view.access_rule.startswith(ROLE_PREFIX):
+        assert response.status_code == 404  # a page of another role does not exist for them
     else:
         assert response.status_code in {200, 302}
 
@@ -100,3 +109,25 @@ def test_signed_in_officers_reach_every_view_but_not_other_peoples_data(
 def test_signed_links_with_a_forged_signature_answer_404(client, name, view):
     assert client.get(forged_url(name)).status_code == 404
     assert client.post(forged_url(name)).status_code == 404
+
+
+ROLE_VIEWS = [
+    (name, view) for name, view in OWN if getattr(view, "access_rule", "").startswith(ROLE_PREFIX)
+]
+
+
+def test_the_advisors_pages_are_role_views():
+    assert {"advisors:my_profile", "advisors:my_availability"} <= {name for name, _v in ROLE_VIEWS}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "view"), ROLE_VIEWS, ids=[name for name, _view in ROLE_VIEWS])
+def test_role_views_open_to_their_role_only(client, name, view):
+    role = view.access_rule.removeprefix(ROLE_PREFIX)
+    others = [r for r in ("integration_officer", "advisor", "coordinator") if r != role]
+    url = sample_url(name)
+    for other in others:
+        client.force_login(UserFactory(roles=[other]))
+        assert client.get(url).status_code == 404, other
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(url).status_code == 200
