@@ -220,7 +220,9 @@ class WindowForm(RowForm):
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] >= data["end"]:
-            raise ValidationError(_("The hours must end after they start."), code="order")
+            self.add_error(
+                "end", ValidationError(_("The hours must end after they start."), code="order")
+            )
         return data
 
 
@@ -264,8 +266,9 @@ class AbsenceForm(RowForm):
         data = super().clean()
         first, last = data.get("first_day"), data.get("last_day")
         if first and last and first > last:
-            raise ValidationError(
-                _("The last day must be on or after the first day."), code="order"
+            self.add_error(
+                "last_day",
+                ValidationError(_("The last day must be on or after the first day."), code="order"),
             )
         return data
 
