@@ -213,7 +213,10 @@ class RowForm(forms.Form):
 
 
 class WindowForm(RowForm):
-    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=Weekday.choices, coerce=int)
+    # An empty first choice, so the empty rows at the end stay untouched and are skipped.
+    weekday = forms.TypedChoiceField(
+        label=_("Weekday"), choices=[("", "–"), *Weekday.choices], coerce=int, empty_value=None
+    )
     start = forms.TimeField(label=_("From"), widget=TimeInput())
     end = forms.TimeField(label=_("Until"), widget=TimeInput())
 

@@ -353,3 +353,24 @@ def test_coordinators_edit_topics(client, coordinator):
 
     assert response.status_code == 302
     assert Topic.objects.get(slug="wohnen").name_en == "Housing"
+
+
+def test_the_empty_rows_of_the_page_are_skipped_when_it_is_saved_unchanged(client):
+    profile = AdvisorProfileFactory()
+    client.force_login(profile.user)
+    url = reverse("advisors:my_availability")
+    formset = client.get(url).context["windows_formset"]
+    data = {"section": "windows"}
+    for form in [formset.management_form, *formset.forms]:
+        for field in form:
+            value = field.value()
+            if value is False:
+                continue  # an unticked checkbox is not sent
+            if hasattr(value, "strftime"):
+                value = value.strftime("%H:%M")
+            data[field.html_name] = "" if value is None else value
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert profile.windows.count() == 5
