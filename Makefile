@@ -52,6 +52,7 @@ messages: install
 	$(PY) manage.py compilemessages --ignore ".venv/*"
 
 bench: install
+	$(PY) -m tests.bench.slots --appointments 500
 	$(PY) -m tests.bench.outbox --emails 10000
 
 clean:

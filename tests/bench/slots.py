@@ -1,0 +1,190 @@
+"""Benchmark: free slots of one advisor over 8 weeks with 500 appointments (goal: < 50 ms).
+
+    make bench            (or: .venv/bin/python -m tests.bench.slots)
+
+Runs on PostgreSQL (BENCH_DATABASE_URL; default: the local server, database portal_bench,
+created afresh). The advisor has weekday hours 08:00–20:00 in two windows, two absences,
+30-minute appointments with a 10-minute buffer and room for 14 a day, so the 500
+appointments spread over the 40 working days leave a fragmented calendar: the hard case
+for the buffer checks.
+
+Measured, each the median and the worst of 50 runs after 3 warm-up runs:
+1. `free_slots(profile, ...)` as views call it: the profile's windows and absences fetched
+   from the database, the appointments from a registered busy source;
+2. `compute_slots` alone, the pure computation without any query;
+3. the same as 1 for ten advisors at once (the matching page's case).
+
+Appointments live in the consultations app (issue 5); until then the busy source hands out
+500 prepared intervals, so the database time for reading them is not yet included.
+"""
+
+import argparse
+import os
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
+
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench"
+)
+GOAL_MS = 50
+
+
+def setup_django():
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    import psycopg2
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    admin = psycopg2.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def make_advisor(number: int, now: datetime):
+    from portal.accounts.models import User
+    from portal.accounts.roles import ADVISOR
+    from portal.accounts.services import user_grant_role
+    from portal.advisors.models import Absence, AdvisorProfile, WeeklyWindow
+
+    user = User.objects.create_user(
+        email=f"bench{number}@advisors.example", full_name=f"Bench Advisor {number}"
+    )
+    user_grant_role(user=user, role=ADVISOR)
+    profile = AdvisorProfile.objects.create(
+        user=user,
+        slug=f"bench-{number}",
+        is_public=True,
+        slot_minutes=30,
+        buffer_minutes=10,
+        min_notice_hours=24,
+        horizon_weeks=8,
+        daily_max=14,
+    )
+    for weekday in range(5):
+        WeeklyWindow.objects.create(
+            advisor=profile, weekday=weekday, start=clock(8), end=clock(12, 30)
+        )
+        WeeklyWindow.objects.create(
+            advisor=profile, weekday=weekday, start=clock(13, 30), end=clock(20)
+        )
+    today = now.date()
+    Absence.objects.create(
+        advisor=profile, first_day=today + timedelta(days=20), last_day=today + timedelta(days=22)
+    )
+    Absence.objects.create(
+        advisor=profile, first_day=today + timedelta(days=40), last_day=today + timedelta(days=40)
+    )
+    return profile
+
+
+def appointments(profile, now: datetime, count: int):
+    """`count` 30-minute appointments on the working days of the next 8 weeks."""
+    from portal.advisors.availability import BERLIN, Busy, local_instant
+
+    days = [
+        (now + timedelta(days=offset)).astimezone(BERLIN).date()
+        for offset in range(1, 57)
+        if (now + timedelta(days=offset)).astimezone(BERLIN).weekday() < 5
+    ]
+    starts = [clock(h, m) for h in (8, 9, 10, 11, 14, 15, 16, 17, 18, 19) for m in (0, 40)]
+    busy = []
+    for index in range(count):
+        day = days[index % len(days)]
+        start = local_instant(day, starts[(index * 7) % len(starts)])
+        busy.append(Busy(profile.pk, start, start + timedelta(minutes=30)))
+    return busy
+
+
+def measure(function, runs: int = 50, warmup: int = 3) -> tuple[float, float, int]:
+    for _number in range(warmup):
+        result = function()
+    timings = []
+    for _number in range(runs):
+        started = time.perf_counter()
+        result = function()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings), max(timings), len(result)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--appointments", type=int, default=500)
+    arguments = parser.parse_args()
+    setup_django()
+
+    from portal.advisors.availability import (
+        BookingRules,
+        compute_slots,
+        free_slots,
+        register_busy_source,
+    )
+    from portal.advisors.models import AdvisorProfile
+
+    now = datetime.now(UTC)
+    profiles = [make_advisor(number, now) for number in range(10)]
+    busy = {p.pk: appointments(p, now, arguments.appointments) for p in profiles}
+
+    def source(advisor_ids, start, end):
+        return [b for pk in advisor_ids for b in busy[pk] if b.start < end and b.end > start]
+
+    register_busy_source(source)
+    end = now + timedelta(weeks=8)
+
+    def one_advisor():
+        profile = AdvisorProfile.objects.get(pk=profiles[0].pk)
+        return free_slots(profile, start=now, end=end, now=now)
+
+    fetched = AdvisorProfile.objects.prefetch_related("windows", "absences").get(pk=profiles[0].pk)
+    windows, absences = list(fetched.windows.all()), list(fetched.absences.all())
+
+    def computation_only():
+        return compute_slots(
+            advisor_id=fetched.pk,
+            rules=BookingRules.of(fetched),
+            windows=windows,
+            absences=absences,
+            busy=busy[fetched.pk],
+            start=now,
+            end=end,
+            now=now,
+        )
+
+    def ten_advisors():
+        return free_slots(
+            list(AdvisorProfile.objects.filter(pk__in=[p.pk for p in profiles])),
+            start=now,
+            end=end,
+            now=now,
+        )
+
+    print(f"{arguments.appointments} appointments per advisor, 8 weeks, PostgreSQL")
+    print(f"{'what':<52} {'median ms':>10} {'worst ms':>9} {'slots':>6}")
+    rows = [
+        ("free_slots, one advisor (with its queries)", one_advisor),
+        ("compute_slots alone, one advisor", computation_only),
+        ("free_slots, ten advisors (with their queries)", ten_advisors),
+    ]
+    results = {}
+    for label, function in rows:
+        median, worst, slots = measure(function)
+        results[label] = median
+        print(f"{label:<52} {median:>10.1f} {worst:>9.1f} {slots:>6}")
+    first = results[rows[0][0]]
+    verdict = "met" if first < GOAL_MS else "MISSED"
+    print(f"goal: one advisor under {GOAL_MS} ms: {verdict} ({first:.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()
