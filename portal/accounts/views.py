@@ -14,6 +14,7 @@ from portal.accounts.forms import (
     SearchForm,
 )
 from portal.accounts.models import Membership
+from portal.accounts.roles import ADVISOR
 from portal.accounts.selectors import SEARCH_LIMIT, municipality_search, organisation_search
 from portal.accounts.services import (
     membership_request,
@@ -36,7 +37,11 @@ def overview(request):
         .select_related("municipality", "municipality__district", "organisation")
         .order_by("-verified", "-created_at")
     )
-    return render(request, "accounts/overview.html", {"memberships": memberships})
+    return render(
+        request,
+        "accounts/overview.html",
+        {"memberships": memberships, "is_advisor": request.user.has_role(ADVISOR)},
+    )
 
 
 @signed_in
