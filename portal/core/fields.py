@@ -9,6 +9,7 @@ and `ChoiceSetField.contains(field, code)` builds the lookup that finds one of t
 from django import forms
 from django.core import checks, exceptions
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 SEPARATOR = ","
@@ -76,7 +77,7 @@ class ChoiceSetField(models.CharField):
             "choices": self.choices,
             "widget": forms.CheckboxSelectMultiple,
             "required": not self.blank,
-            "label": self.verbose_name,
+            "label": capfirst(self.verbose_name),
             "help_text": self.help_text,
         }
         defaults.update(kwargs)
