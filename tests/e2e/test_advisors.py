@@ -149,6 +149,6 @@ def test_a_card_leads_to_the_profile_and_its_request_button(new_page, advisors):
     assert page.url.endswith(reverse("advisors:detail", args=[advisors["photo"].slug]))
     photo = page.locator("img.advisor-photo")
     assert photo.evaluate("image => image.naturalWidth") == 600
-    button = page.locator("main a.btn-primary")
+    button = page.locator("aside a.btn-primary")
     assert "Dr. Leyla Hamdan" in button.inner_text()
     assert button.get_attribute("href") == reverse("account_signup")  # signed out: sign up first
