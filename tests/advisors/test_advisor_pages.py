@@ -374,3 +374,26 @@ def test_the_empty_rows_of_the_page_are_skipped_when_it_is_saved_unchanged(clien
 
     assert response.status_code == 302
     assert profile.windows.count() == 5
+
+
+@pytest.mark.parametrize("url_name", ["advisorprofile", "topic"])
+def test_the_admin_lists_cost_the_same_queries_for_3_and_20_profiles(client, coordinator, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(coordinator)
+    url = reverse(f"admin:advisors_{url_name}_changelist")
+    topics = list(Topic.objects.all()[:3])
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for _ in range(3):
+        AdvisorProfileFactory(topics=topics)
+    few = count()
+    for _ in range(17):
+        AdvisorProfileFactory(topics=topics)
+
+    assert count() == few
