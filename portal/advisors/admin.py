@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.roles import COORDINATOR
+from portal.advisors.errors import AdvisorError
 from portal.advisors.forms import MatchForm
 from portal.advisors.models import (
     Absence,
@@ -19,9 +19,18 @@ from portal.advisors.models import (
     WeeklyWindow,
     weekday_hours_overlap,
 )
-from portal.advisors.photos import PhotoField
+from portal.advisors.photos import PhotoField, ProcessedPhoto
 from portal.advisors.selectors import advisors_ranked
-from portal.advisors.services import COORDINATOR_FIELDS, photo_forget
+from portal.advisors.services import (
+    COORDINATOR_FIELDS,
+    RULE_FIELDS,
+    absences_replace,
+    advisor_profile_create,
+    advisor_profile_update,
+    booking_rules_update,
+    is_coordinating,
+    weekly_windows_replace,
+)
 
 
 @admin.register(Topic)
@@ -43,10 +52,12 @@ class TopicAdmin(admin.ModelAdmin):
 class WindowInlineFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
+        if any(self.errors):
+            return
         windows = [
             (data["weekday"], data["start"], data["end"])
             for data in (getattr(form, "cleaned_data", None) for form in self.forms)
-            if data and not data.get("DELETE") and data.get("start") and data.get("end")
+            if data and not data.get("DELETE") and data.get("weekday") is not None
         ]
         if weekday_hours_overlap(windows) is not None:
             raise ValidationError(_("Two opening hours on the same weekday overlap."))
@@ -69,10 +80,6 @@ class AdvisorProfileAdminForm(forms.ModelForm):
     class Meta:
         model = AdvisorProfile
         fields = ["photo"]  # the admin adds the fields of its fieldsets
-
-
-def _is_coordinator(request) -> bool:
-    return request.user.is_superuser or request.user.has_role(COORDINATOR)
 
 
 @admin.register(AdvisorProfile)
@@ -119,27 +126,71 @@ class AdvisorProfileAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         profiles = super().get_queryset(request).annotate(topic_count=Count("topics"))
-        if _is_coordinator(request):
+        if is_coordinating(request.user):
             return profiles
         return profiles.filter(user=request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        if _is_coordinator(request):
+        if is_coordinating(request.user):
             return []
         return ["user", *sorted(COORDINATOR_FIELDS)]
 
     def has_add_permission(self, request):
-        return _is_coordinator(request) and super().has_add_permission(request)
+        return is_coordinating(request.user) and super().has_add_permission(request)
 
     def has_delete_permission(self, request, obj=None):
-        return _is_coordinator(request) and super().has_delete_permission(request, obj)
+        return is_coordinating(request.user) and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        old_photo = ""
-        if change and "photo" in form.changed_data:
-            old_photo = AdvisorProfile.objects.get(pk=obj.pk).photo.name
-        super().save_model(request, obj, form, change)
-        photo_forget(profile=obj, old_name=old_photo)
+        """Every change goes through the services, as on the advisor's own pages."""
+        data = form.cleaned_data
+        if not change:
+            created = advisor_profile_create(user=data["user"], by=request.user, slug=data["slug"])
+            obj.pk, obj.slug = created.pk, created.slug
+        profile = AdvisorProfile.objects.get(pk=obj.pk)
+        changed = set(form.changed_data) - {"user", "topics", "photo"}
+        photo = data.get("photo")
+        try:
+            advisor_profile_update(
+                profile=profile,
+                by=request.user,
+                photo=photo if isinstance(photo, ProcessedPhoto) else None,
+                remove_photo=photo is False,
+                **{name: data[name] for name in changed - RULE_FIELDS},
+            )
+            rules = {name: data[name] for name in changed & RULE_FIELDS}
+            if rules:
+                booking_rules_update(profile=profile, by=request.user, **rules)
+        except AdvisorError as error:
+            raise PermissionDenied(error.message) from error
+        form.instance = profile
+
+    def save_related(self, request, form, formsets, change):
+        profile = form.instance
+        if "topics" in form.cleaned_data:
+            advisor_profile_update(
+                profile=profile, by=request.user, topics=form.cleaned_data["topics"]
+            )
+        for formset in formsets:
+            # The services replace the rows; the admin's change message reads these lists.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            rows = [
+                data
+                for data in (getattr(f, "cleaned_data", None) for f in formset.forms)
+                if data and not data.get("DELETE")
+            ]
+            if formset.model is WeeklyWindow:
+                weekly_windows_replace(
+                    profile=profile,
+                    by=request.user,
+                    windows=[(row["weekday"], row["start"], row["end"]) for row in rows],
+                )
+            elif formset.model is Absence:
+                absences_replace(
+                    profile=profile,
+                    by=request.user,
+                    absences=[(row["first_day"], row["last_day"], row["note"]) for row in rows],
+                )
 
     @admin.display(description=_("name"), ordering="user__full_name")
     def name(self, profile):
@@ -167,7 +218,7 @@ class AdvisorProfileAdmin(admin.ModelAdmin):
 
     def match_view(self, request):
         """The ranking of all public advisors for what a request needs (coordinators only)."""
-        if not _is_coordinator(request):
+        if not is_coordinating(request.user):
             raise PermissionDenied
         topics = list(Topic.objects.active())
         form = MatchForm(request.GET or None, topics=topics)

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
+
+from portal.advisors.models import Absence
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -71,7 +73,11 @@ _busy_sources: list[BusySource] = []
 
 
 def register_busy_source(source: BusySource) -> BusySource:
-    """Add a function `(advisor_ids, start, end) -> Busy intervals overlapping [start, end)`."""
+    """Add a function `(advisor_ids, start, end) -> Busy intervals overlapping [start, end)`.
+
+    The ids are AdvisorProfile ids, as in `Busy.advisor_id` and `Slot.advisor_id`
+    (the caseload sources of selectors.py take user ids instead: cases point at users).
+    """
     if source not in _busy_sources:
         _busy_sources.append(source)
     return source
@@ -171,7 +177,15 @@ def free_slots(
     if not profiles:
         return []
     now = now or timezone.now()
-    prefetch_related_objects(profiles, "windows", "absences")
+    prefetch_related_objects(
+        profiles,
+        "windows",
+        Prefetch(
+            "absences",
+            queryset=Absence.objects.filter(last_day__gte=start.astimezone(BERLIN).date()),
+            to_attr="current_absences",
+        ),
+    )
     longest_buffer = timedelta(minutes=max(p.buffer_minutes for p in profiles))
     busy_by_advisor = defaultdict(list)
     # Appointments up to a day around the range still count towards buffers and daily maxima.
@@ -188,7 +202,7 @@ def free_slots(
                 advisor_id=profile.pk,
                 rules=BookingRules.of(profile),
                 windows=profile.windows.all(),
-                absences=profile.absences.all(),
+                absences=profile.current_absences,
                 busy=busy_by_advisor[profile.pk],
                 start=start,
                 end=end,

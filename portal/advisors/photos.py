@@ -16,7 +16,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel camera; larger is a decompression bomb
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# MPO is the JPEG with extra pictures (depth, preview) that many phones save; its first
+# picture is an ordinary JPEG.
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 SIZE = (800, 800)  # the longest side after resizing; profile photos show at 400px at most
 QUALITY = 85
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -62,6 +62,9 @@ WEIGHT_FORMAT = 10
 WEIGHT_MODE = 5
 WEIGHT_SOON = 5
 WEIGHT_CAPACITY = 3
+# A free slot today earns the whole WEIGHT_SOON, one this far ahead nothing; the same for
+# everyone, so an advisor with a long booking horizon gains nothing from it.
+SOON_WITHIN = timedelta(weeks=8)
 
 
 @dataclass
@@ -78,6 +81,7 @@ class Match:
     offers_mode: bool | None = None
     free_capacity: int = 0
     next_slot: Slot | None = None
+    best_possible: float = WEIGHT_SOON + WEIGHT_CAPACITY
 
     @property
     def is_full(self) -> bool:
@@ -85,7 +89,8 @@ class Match:
 
     @property
     def percent(self) -> int:
-        return max(0, min(100, round(self.score)))
+        """The score as a share of what the criteria asked for allow at best."""
+        return max(0, min(100, round(100 * self.score / self.best_possible)))
 
 
 def advisors_ranked(
@@ -118,9 +123,24 @@ def advisors_ranked(
         open_cases = open_case_counts([p.user_id for p in profiles])
     earliest = next_free_slot(profiles, now=now)
 
+    best_possible = (
+        WEIGHT_SOON
+        + WEIGHT_CAPACITY
+        + sum(
+            weight
+            for weight, asked in [
+                (WEIGHT_TOPICS, wanted_topics),
+                (WEIGHT_STATE, state),
+                (WEIGHT_LANGUAGE, languages),
+                (WEIGHT_FORMAT, format),
+                (WEIGHT_MODE, mode),
+            ]
+            if asked
+        )
+    )
     matches = []
     for profile in profiles:
-        match = Match(profile=profile, topics_asked=len(wanted_topics))
+        match = Match(profile=profile, topics_asked=len(wanted_topics), best_possible=best_possible)
         match.topics_covered = [t for t in profile.topics.all() if t.pk in wanted_topics]
         if wanted_topics:
             match.score += WEIGHT_TOPICS * len(match.topics_covered) / len(wanted_topics)
@@ -141,9 +161,8 @@ def advisors_ranked(
             match.score += WEIGHT_CAPACITY * min(match.free_capacity, 3) / 3
         match.next_slot = earliest.get(profile.pk)
         if match.next_slot is not None:
-            horizon = max(profile.horizon_weeks * 7 * 86400, 1)
-            waiting = (match.next_slot.start - now).total_seconds()
-            match.score += WEIGHT_SOON * max(0.0, 1 - waiting / horizon)
+            waiting = match.next_slot.start - now
+            match.score += WEIGHT_SOON * max(0.0, 1 - waiting / SOON_WITHIN)
         matches.append(match)
 
     matches.sort(

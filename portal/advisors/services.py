@@ -46,9 +46,13 @@ RULE_FIELDS = frozenset(
 )
 
 
+def is_coordinating(user: User) -> bool:
+    return user.is_superuser or user.has_role(COORDINATOR)
+
+
 def can_edit(*, profile: AdvisorProfile, by: User) -> bool:
     """Advisors edit their own profile; coordinators edit all."""
-    return profile.user_id == by.pk or by.is_superuser or by.has_role(COORDINATOR)
+    return profile.user_id == by.pk or is_coordinating(by)
 
 
 def _check_editor(profile: AdvisorProfile, by: User) -> None:
@@ -78,6 +82,19 @@ def advisor_profile_ensure(*, user: User) -> AdvisorProfile:
 
 
 @transaction.atomic
+def advisor_profile_create(*, user: User, by: User, slug: str = "") -> AdvisorProfile:
+    """A hidden profile for an advisor, made by a coordinator (e.g. in the admin)."""
+    if not is_coordinating(by):
+        raise AdvisorError(_("Only the coordination team creates profiles for others."))
+    if AdvisorProfile.objects.filter(user=user).exists():
+        raise AdvisorError(_("%(name)s already has a profile.") % {"name": user})
+    profile = advisor_profile_ensure(user=user)
+    if slug and slug != profile.slug:
+        advisor_profile_update(profile=profile, by=by, slug=slug)
+    return profile
+
+
+@transaction.atomic
 def advisor_profile_update(
     *,
     profile: AdvisorProfile,
@@ -95,7 +112,7 @@ def advisor_profile_update(
     person may not change.
     """
     _check_editor(profile, by)
-    allowed = PROFILE_FIELDS | (COORDINATOR_FIELDS if profile.user_id != by.pk else frozenset())
+    allowed = PROFILE_FIELDS | (COORDINATOR_FIELDS if is_coordinating(by) else frozenset())
     unknown = set(fields) - allowed
     if unknown:
         raise AdvisorError(
@@ -104,16 +121,19 @@ def advisor_profile_update(
     for name, value in fields.items():
         setattr(profile, name, value)
     old_photo = profile.photo.name if profile.photo else ""
+    if photo is not None and not isinstance(photo, ProcessedPhoto):
+        photo = process_photo(photo)
+    # Validate before a new photo is written, so a refused change leaves no file behind.
+    profile.full_clean(exclude=["user", "photo"])
     if photo is not None:
-        if not isinstance(photo, ProcessedPhoto):
-            photo = process_photo(photo)
         profile.photo.save("photo.jpg", photo, save=False)
     elif remove_photo:
         profile.photo = ""
-    profile.full_clean(exclude=["user", "photo"])
     profile.save()
     if topics is not None:
-        profile.topics.set(topics)
+        # Inactive topics are offered nowhere, so nobody could have unticked them: keep them.
+        kept = profile.topics.filter(active=False)
+        profile.topics.set([*topics, *kept])
     photo_forget(profile=profile, old_name=old_photo)
     return profile
 

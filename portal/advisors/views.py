@@ -107,7 +107,9 @@ def photo(request, slug):
         raise Http404 from error
     response = FileResponse(file, content_type="image/jpeg")
     # The file name changes with every upload, and the page links it with ?v=<name>.
-    response["Cache-Control"] = "public, max-age=86400"
+    response["Cache-Control"] = (
+        "public, max-age=86400" if profile.is_public else "private, no-cache"
+    )
     response["Last-Modified"] = http_date(profile.updated_at.timestamp())
     return response
 
@@ -143,10 +145,16 @@ def my_profile(request):
     return render(request, "advisors/my_profile.html", {"form": form, "profile": profile})
 
 
+WEEKS_REACHABLE = timedelta(days=2 * 366)
+
+
 def _week_start(value: str | None, today: date) -> date:
+    """The Monday of the week asked for; this week for an unreadable or far-off date."""
     try:
         day = date.fromisoformat(value) if value else today
     except ValueError:
+        day = today
+    if abs(day - today) > WEEKS_REACHABLE:
         day = today
     return day - timedelta(days=day.weekday())
 

@@ -60,7 +60,7 @@ class ChoiceSetField(models.CharField):
 
     def get_prep_value(self, value):
         if isinstance(value, str):
-            return value  # already stored form, e.g. in a lookup
+            value = self._split(value)  # "de" and ",de,tr," both mean a set of codes
         codes = sorted({str(code) for code in value or []})
         return f"{SEPARATOR}{SEPARATOR.join(codes)}{SEPARATOR}" if codes else ""
 

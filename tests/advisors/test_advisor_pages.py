@@ -397,3 +397,104 @@ def test_the_admin_lists_cost_the_same_queries_for_3_and_20_profiles(client, coo
         AdvisorProfileFactory(topics=topics)
 
     assert count() == few
+
+
+def test_a_far_off_week_shows_this_week_instead_of_failing(client):
+    client.force_login(AdvisorProfileFactory().user)
+
+    for week in ["9999-12-31", "0001-01-01"]:
+        response = client.get(reverse("advisors:my_availability"), {"week": week})
+        assert response.status_code == 200
+        assert response.context["monday"] == response.context["this_week"]
+
+
+def admin_form_data(client, url, **changes):
+    """What the admin's change form would post back unchanged, with `changes` applied."""
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form.initial.get(name)
+        if name == "photo" or value is None or value is False:
+            continue
+        if name == "topics":
+            value = [topic.pk for topic in value]
+        data[name] = value
+    data.update(
+        {
+            "windows-TOTAL_FORMS": "0",
+            "windows-INITIAL_FORMS": "0",
+            "absences-TOTAL_FORMS": "0",
+            "absences-INITIAL_FORMS": "0",
+        }
+    )
+    data.update(changes)
+    return data
+
+
+def test_the_admin_saves_hours_through_the_services_and_refuses_overlaps(client, coordinator):
+    profile = AdvisorProfileFactory(windows=[])
+    client.force_login(coordinator)
+    url = reverse("admin:advisors_advisorprofile_change", args=[profile.pk])
+
+    overlapping = admin_form_data(
+        client,
+        url,
+        **{
+            "windows-TOTAL_FORMS": "2",
+            "windows-0-weekday": "0",
+            "windows-0-start": "09:00",
+            "windows-0-end": "12:00",
+            "windows-1-weekday": "0",
+            "windows-1-start": "11:00",
+            "windows-1-end": "13:00",
+        },
+    )
+    assert client.post(url, overlapping).status_code == 200
+    assert not profile.windows.exists()
+
+    without_weekday = dict(overlapping, **{"windows-1-weekday": ""})
+    assert client.post(url, without_weekday).status_code == 200  # a message, not a 500
+
+    fine = dict(overlapping, **{"windows-1-weekday": "2"})
+    assert client.post(url, fine).status_code == 302
+    assert [str(w) for w in profile.windows.all()] == ["Montag 09:00–12:00", "Mittwoch 11:00–13:00"]
+
+
+def test_a_coordinator_creates_a_profile_in_the_admin(client, coordinator):
+    advisor = UserFactory(full_name="Neu Beraterin", roles=["advisor"])
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("admin:advisors_advisorprofile_add"),
+        {
+            "user": advisor.pk,
+            "slug": "neu-beraterin",
+            "max_open_cases": "4",
+            "languages": ["de"],
+            "formats": ["fachberatung"],
+            "modes": ["video"],
+            "slot_minutes": "60",
+            "buffer_minutes": "15",
+            "min_notice_hours": "24",
+            "horizon_weeks": "8",
+            "daily_max": "4",
+            "windows-TOTAL_FORMS": "0",
+            "windows-INITIAL_FORMS": "0",
+            "absences-TOTAL_FORMS": "0",
+            "absences-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    profile = AdvisorProfile.objects.get(user=advisor)
+    assert (profile.slug, profile.max_open_cases, profile.is_public) == ("neu-beraterin", 4, False)
+
+
+def test_saving_keeps_topics_that_were_deactivated(client):
+    old = Topic.objects.create(slug="alt", name_de="Altes Thema", name_en="Old topic", active=False)
+    dialog = Topic.objects.get(slug="dialog")
+    profile = AdvisorProfileFactory(topics=[old])
+
+    advisor_profile_update(profile=profile, by=profile.user, topics=[dialog])
+
+    assert set(profile.topics.all()) == {old, dialog}

@@ -274,3 +274,25 @@ def test_the_matching_page_costs_the_same_queries_for_few_and_many_advisors(clie
         AdvisorProfileFactory(topics=[topics["dialog"]])
 
     assert count() == few
+
+
+def test_a_long_booking_horizon_earns_no_head_start(topics):
+    soon = AdvisorProfileFactory(
+        user__full_name="Bald Frei", horizon_weeks=1, windows=[(0, time(9), time(10))]
+    )
+    later = AdvisorProfileFactory(
+        user__full_name="Aber Später", horizon_weeks=26, windows=[(3, time(9), time(10))]
+    )
+    now = datetime(2026, 12, 4, 12, tzinfo=BERLIN)  # Friday: Monday before Thursday
+
+    ranking = advisors_ranked(now=now)
+
+    assert [match.profile for match in ranking] == [soon, later]
+
+
+def test_a_perfect_match_on_the_criteria_asked_is_near_100_percent(topics):
+    AdvisorProfileFactory(topics=[topics["dialog"]], max_open_cases=5)
+
+    (match,) = advisors_ranked(topics=[topics["dialog"]])
+
+    assert match.percent >= 90

@@ -180,3 +180,14 @@ def test_the_photo_of_a_hidden_profile_is_not_served(client, media_root):
     assert client.get(url).status_code == 404
     client.force_login(profile.user)
     assert client.get(url).status_code == 200
+
+
+def test_a_phone_photo_with_extra_pictures_mpo_is_accepted():
+    first, second = Image.new("RGB", (400, 300), "navy"), Image.new("RGB", (100, 75), "gray")
+    buffer = io.BytesIO()
+    first.save(buffer, format="MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+
+    image = Image.open(io.BytesIO(process_photo(upload(buffer.getvalue())).read()))
+
+    assert (image.format, image.size) == ("JPEG", (400, 300))
