@@ -17,8 +17,12 @@ from portal.advisors.models import (
 from portal.advisors.photos import PhotoField
 
 
-def _any(label):
-    return [("", label)]
+def optional_choice(label, empty_label, choices) -> forms.ChoiceField:
+    """A select whose first option, the empty one, means "no preference"."""
+    return forms.ChoiceField(label=label, required=False, choices=[("", empty_label), *choices])
+
+
+FORMAT_LABEL = pgettext_lazy("advice format", "Format")
 
 
 class DirectoryFilterForm(forms.Form):
@@ -29,30 +33,14 @@ class DirectoryFilterForm(forms.Form):
     """
 
     topic = forms.ChoiceField(label=_("Topic"), required=False)
-    language = forms.ChoiceField(
-        label=_("Language"),
-        required=False,
-        choices=_any(_("Any language")) + list(Language.choices),
-    )
-    state = forms.ChoiceField(
-        label=_("Federal state"),
-        required=False,
-        choices=_any(_("Any federal state")) + list(FederalState.choices),
-    )
-    format = forms.ChoiceField(
-        label=pgettext_lazy("advice format", "Format"),
-        required=False,
-        choices=_any(_("Any format")) + list(Format.choices),
-    )
-    mode = forms.ChoiceField(
-        label=_("Way of meeting"),
-        required=False,
-        choices=_any(_("Any way")) + list(ContactMode.choices),
-    )
+    language = optional_choice(_("Language"), _("Any language"), Language.choices)
+    state = optional_choice(_("Federal state"), _("Any federal state"), FederalState.choices)
+    format = optional_choice(FORMAT_LABEL, _("Any format"), Format.choices)
+    mode = optional_choice(_("Way of meeting"), _("Any way"), ContactMode.choices)
 
     def __init__(self, data=None, *, topics, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["topic"].choices = _any(_("Any topic")) + [(t.slug, t.name) for t in topics]
+        self.fields["topic"].choices = [("", _("Any topic"))] + [(t.slug, t.name) for t in topics]
 
     def filters(self) -> dict[str, str]:
         """The valid filters given; invalid ones are left out (and shown as errors)."""
@@ -75,26 +63,14 @@ class MatchForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("Choose one or more."),
     )
-    state = forms.ChoiceField(
-        label=_("Federal state of your municipality"),
-        required=False,
-        choices=_any(_("Not stated")) + list(FederalState.choices),
+    state = optional_choice(
+        _("Federal state of your municipality"), _("Not stated"), FederalState.choices
     )
-    language = forms.ChoiceField(
-        label=_("Language of the conversation"),
-        required=False,
-        choices=_any(_("German or any")) + list(Language.choices),
+    language = optional_choice(
+        _("Language of the conversation"), _("German or any"), Language.choices
     )
-    format = forms.ChoiceField(
-        label=pgettext_lazy("advice format", "Format"),
-        required=False,
-        choices=_any(_("Not sure yet")) + list(Format.choices),
-    )
-    mode = forms.ChoiceField(
-        label=_("Way of meeting"),
-        required=False,
-        choices=_any(_("Any way")) + list(ContactMode.choices),
-    )
+    format = optional_choice(FORMAT_LABEL, _("Not sure yet"), Format.choices)
+    mode = optional_choice(_("Way of meeting"), _("Any way"), ContactMode.choices)
 
     def __init__(self, data=None, *, topics, **kwargs):
         super().__init__(data, **kwargs)
@@ -233,6 +209,7 @@ class RowFormSet(forms.BaseFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
             form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
 
 
