@@ -4,7 +4,6 @@ from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -212,19 +211,18 @@ def my_availability(request):
         form = bound[section]
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    if section == "rules":
-                        booking_rules_update(
-                            profile=profile, by=request.user, **rules_form.cleaned_data
-                        )
-                    elif section == "windows":
-                        weekly_windows_replace(
-                            profile=profile, by=request.user, windows=windows_formset.windows()
-                        )
-                    else:
-                        absences_replace(
-                            profile=profile, by=request.user, absences=absences_formset.absences()
-                        )
+                if section == "rules":
+                    booking_rules_update(
+                        profile=profile, by=request.user, **rules_form.cleaned_data
+                    )
+                elif section == "windows":
+                    weekly_windows_replace(
+                        profile=profile, by=request.user, windows=windows_formset.windows()
+                    )
+                else:
+                    absences_replace(
+                        profile=profile, by=request.user, absences=absences_formset.absences()
+                    )
             except (AdvisorError, ValidationError) as error:
                 messages.error(
                     request, getattr(error, "message", None) or "; ".join(error.messages)
