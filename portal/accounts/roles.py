@@ -68,6 +68,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 }
 
 
+def is_coordinating(user) -> bool:
+    """Coordinators (and superusers) see and change what others may only see of their own."""
+    return user.is_authenticated and (user.is_superuser or user.has_role(COORDINATOR))
+
+
 def sync_role_permissions(**kwargs) -> None:
     """Give each role group exactly the permissions of ROLE_PERMISSIONS that exist."""
     for role, codes in ROLE_PERMISSIONS.items():

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.roles import is_coordinating
 from portal.advisors.errors import AdvisorError
 from portal.advisors.forms import MatchForm
 from portal.advisors.models import (
@@ -28,7 +29,6 @@ from portal.advisors.services import (
     advisor_profile_create,
     advisor_profile_update,
     booking_rules_update,
-    is_coordinating,
     weekly_windows_replace,
 )
 

@@ -19,6 +19,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import FederalState
+from portal.accounts.roles import is_coordinating
 from portal.core.fields import ChoiceSetField
 
 
@@ -107,6 +108,14 @@ def photo_path(profile, filename):
 class AdvisorProfileQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True, user__is_active=True)
+
+    def visible_to(self, user):
+        """Public profiles; a hidden one also for its own advisor; all for coordinators."""
+        if is_coordinating(user):
+            return self
+        if user.is_authenticated:
+            return self.filter(Q(is_public=True, user__is_active=True) | Q(user=user))
+        return self.public()
 
     def for_cards(self):
         """What a card of the directory shows, in a constant number of queries."""

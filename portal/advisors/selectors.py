@@ -30,10 +30,6 @@ def advisor_directory(
     return profiles.order_by("user__full_name", "pk")
 
 
-def advisor_public(slug: str) -> AdvisorProfile | None:
-    return AdvisorProfile.objects.public().for_cards().filter(slug=slug).first()
-
-
 # Consultations tell how many open cases each advisor holds: a function from advisor user
 # ids to counts, registered when that app loads (advisors depends on no other app).
 CaseloadSource = Callable[[list[int]], Mapping[int, int]]

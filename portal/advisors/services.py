@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
-from portal.accounts.roles import ADVISOR, COORDINATOR
+from portal.accounts.roles import ADVISOR, is_coordinating
 from portal.advisors.errors import AdvisorError
 from portal.advisors.models import (
     Absence,
@@ -44,10 +44,6 @@ COORDINATOR_FIELDS = frozenset({"slug", "max_open_cases", "is_public"})
 RULE_FIELDS = frozenset(
     {"slot_minutes", "buffer_minutes", "min_notice_hours", "horizon_weeks", "daily_max"}
 )
-
-
-def is_coordinating(user: User) -> bool:
-    return user.is_superuser or user.has_role(COORDINATOR)
 
 
 def can_edit(*, profile: AdvisorProfile, by: User) -> bool:
@@ -134,11 +130,11 @@ def advisor_profile_update(
         # Inactive topics are offered nowhere, so nobody could have unticked them: keep them.
         kept = profile.topics.filter(active=False)
         profile.topics.set([*topics, *kept])
-    photo_forget(profile=profile, old_name=old_photo)
+    _photo_forget(profile=profile, old_name=old_photo)
     return profile
 
 
-def photo_forget(*, profile: AdvisorProfile, old_name: str) -> None:
+def _photo_forget(*, profile: AdvisorProfile, old_name: str) -> None:
     """Delete a replaced or removed photo from storage once the change has committed."""
     if old_name and old_name != (profile.photo.name if profile.photo else ""):
         storage = profile.photo.storage

@@ -5,13 +5,13 @@ from datetime import date, datetime, timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from portal.accounts.roles import ADVISOR, COORDINATOR
+from portal.accounts.roles import ADVISOR
 from portal.advisors.availability import BERLIN, free_slots, local_instant
 from portal.advisors.errors import AdvisorError
 from portal.advisors.forms import (
@@ -65,17 +65,7 @@ def match(request):
 
 def _visible_profile(request, slug) -> AdvisorProfile:
     """A public profile; a hidden one only for its advisor and coordinators (others: 404)."""
-    profile = AdvisorProfile.objects.for_cards().filter(slug=slug).first()
-    if profile is None:
-        raise Http404
-    if profile.is_public and profile.user.is_active:
-        return profile
-    user = request.user
-    if user.is_authenticated and (
-        profile.user_id == user.pk or user.is_superuser or user.has_role(COORDINATOR)
-    ):
-        return profile
-    raise Http404
+    return get_object_or_404(AdvisorProfile.objects.visible_to(request.user).for_cards(), slug=slug)
 
 
 @public
