@@ -1,4 +1,4 @@
-"""Requests for advice, first-conversation booking, cases and appointments (issue 5)."""
+"""Requests for advice, first-conversation booking, cases and appointments."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -8,3 +8,13 @@ class ConsultationsConfig(AppConfig):
     name = "consultations"
     label = "consultations"
     verbose_name = _("Consultations")
+
+    def ready(self):
+        from consultations.selectors import appointments_busy, open_cases_by_advisor
+        from portal.advisors.availability import register_busy_source
+        from portal.advisors.selectors import register_caseload_source
+
+        # Appointments make advisors busy and cases fill their capacity; advisors itself
+        # imports nothing from here.
+        register_busy_source(appointments_busy)
+        register_caseload_source(open_cases_by_advisor)

@@ -51,14 +51,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.REFERRED: frozenset(),
     Status.WITHDRAWN: frozenset(),
 }
-OPEN_STATUSES = frozenset(
-    {Status.SUBMITTED, Status.IN_TRIAGE, Status.ASSIGNED, Status.IN_PROGRESS}
-)
+OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.IN_TRIAGE, Status.ASSIGNED, Status.IN_PROGRESS})
 # Cases that take up an advisor's capacity.
 ACTIVE_STATUSES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
-ENDED_STATUSES = frozenset(
-    {Status.CLOSED, Status.DECLINED, Status.REFERRED, Status.WITHDRAWN}
-)
+ENDED_STATUSES = frozenset({Status.CLOSED, Status.DECLINED, Status.REFERRED, Status.WITHDRAWN})
 
 
 class Urgency(models.TextChoices):
@@ -398,7 +394,8 @@ class Note(models.Model):
 
 def document_path(document, filename):
     """A random name: the stored file reveals nothing; the original name is kept in a field."""
-    return f"consultations/{uuid.uuid4().hex}"
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"consultations/{uuid.uuid4().hex}.{extension}"
 
 
 class DocumentQuerySet(models.QuerySet):

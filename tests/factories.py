@@ -1,8 +1,11 @@
 """factory_boy factories shared by the test suite."""
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from portal.accounts.models import FederalState, Membership, Municipality, Organisation, User
 
@@ -102,3 +105,51 @@ class AdvisorProfileFactory(factory.django.DjangoModelFactory):
             WeeklyWindow(advisor=self, weekday=day, start=start, end=end)
             for day, start, end in extracted
         )
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    """A submitted request of a verified officer for their municipality (topics: dialog)."""
+
+    class Meta:
+        model = "consultations.Consultation"
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"KV-T{n:05d}")
+    requester = factory.SubFactory(UserFactory, roles=["integration_officer"])
+    municipality = factory.SubFactory(MunicipalityFactory)
+    state = factory.LazyAttribute(lambda o: o.municipality.state if o.municipality else "06")
+    format = "fachberatung"
+    concern = "Eine Moscheegemeinde plant einen Neubau; im Stadtrat gibt es Widerstand."
+    goal = "Ein Dialogformat mit Gemeinde, Nachbarschaft und Verwaltung."
+    contact_mode = "video"
+    privacy_accepted_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def verified_member(self, create, extracted, **kwargs):
+        """The requester works for the body, verified (pass False to skip)."""
+        if not create or extracted is False:
+            return
+        Membership.objects.get_or_create(
+            user=self.requester,
+            municipality=self.municipality,
+            organisation=self.organisation,
+            defaults={"role": "Integrationsbeauftragte", "verified": True},
+        )
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        from portal.advisors.models import Topic
+
+        if create:
+            self.topics.set(extracted or Topic.objects.filter(slug="dialog"))
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consultations.Appointment"
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    advisor = factory.SubFactory(AdvisorProfileFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
+    mode = "video"

@@ -9,255 +9,1064 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_roles'),
-        ('advisors', '0002_topics'),
+        ("accounts", "0002_roles"),
+        ("advisors", "0002_topics"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Consultation',
+            name="Consultation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=12, unique=True, verbose_name='reference')),
-                ('state', models.CharField(choices=[('01', 'Schleswig-Holstein'), ('02', 'Hamburg'), ('03', 'Lower Saxony'), ('04', 'Bremen'), ('05', 'North Rhine-Westphalia'), ('06', 'Hesse'), ('07', 'Rhineland-Palatinate'), ('08', 'Baden-Württemberg'), ('09', 'Bavaria'), ('10', 'Saarland'), ('11', 'Berlin'), ('12', 'Brandenburg'), ('13', 'Mecklenburg-Western Pomerania'), ('14', 'Saxony'), ('15', 'Saxony-Anhalt'), ('16', 'Thuringia')], db_index=True, max_length=2, verbose_name='federal state')),
-                ('format', models.CharField(choices=[('fachberatung', 'Expert advice (Fachberatung)'), ('prozessbegleitung', 'Process support (Prozessbegleitung)')], max_length=20, verbose_name='format')),
-                ('concern', models.TextField(verbose_name='concern')),
-                ('goal', models.TextField(verbose_name='what you hope to reach')),
-                ('urgency', models.CharField(choices=[('normal', 'Within the next weeks'), ('soon', 'Soon: within two weeks'), ('urgent', 'Urgent: a decision or event is imminent')], default='normal', max_length=10, verbose_name='urgency')),
-                ('contact_mode', models.CharField(choices=[('in_person', 'In person'), ('video', 'Video call'), ('phone', 'Phone')], max_length=10, verbose_name='preferred way of meeting')),
-                ('privacy_accepted_at', models.DateTimeField(verbose_name='data-protection notice accepted at')),
-                ('status', models.CharField(choices=[('submitted', 'submitted'), ('in_triage', 'in triage'), ('assigned', 'assigned'), ('in_progress', 'in progress'), ('concluded', 'concluded'), ('closed', 'closed'), ('declined', 'declined'), ('referred', 'referred'), ('withdrawn', 'withdrawn')], db_index=True, default='submitted', max_length=12, verbose_name='status')),
-                ('reason', models.TextField(blank=True, help_text='Why the request was declined or referred.', verbose_name='reason')),
-                ('referred_to', models.CharField(blank=True, help_text='The programme or service the request was passed on to.', max_length=200, verbose_name='referred to')),
-                ('outcome', models.TextField(blank=True, verbose_name='outcome')),
-                ('measures', models.TextField(blank=True, verbose_name='agreed measures')),
-                ('submitted_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='submitted at')),
-                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='status changed at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('co_advisor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases_co_advised', to='advisors.advisorprofile', verbose_name='co-advisor')),
-                ('lead_advisor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases_led', to='advisors.advisorprofile', verbose_name='lead advisor')),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='consultations', to='accounts.municipality', verbose_name='municipality')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='consultations', to='accounts.organisation', verbose_name='organisation')),
-                ('preferred_advisor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='advisors.advisorprofile', verbose_name='preferred advisor')),
-                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consultations', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
-                ('topics', models.ManyToManyField(related_name='consultations', to='advisors.topic', verbose_name='topics')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        editable=False, max_length=12, unique=True, verbose_name="reference"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("01", "Schleswig-Holstein"),
+                            ("02", "Hamburg"),
+                            ("03", "Lower Saxony"),
+                            ("04", "Bremen"),
+                            ("05", "North Rhine-Westphalia"),
+                            ("06", "Hesse"),
+                            ("07", "Rhineland-Palatinate"),
+                            ("08", "Baden-Württemberg"),
+                            ("09", "Bavaria"),
+                            ("10", "Saarland"),
+                            ("11", "Berlin"),
+                            ("12", "Brandenburg"),
+                            ("13", "Mecklenburg-Western Pomerania"),
+                            ("14", "Saxony"),
+                            ("15", "Saxony-Anhalt"),
+                            ("16", "Thuringia"),
+                        ],
+                        db_index=True,
+                        max_length=2,
+                        verbose_name="federal state",
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("fachberatung", "Expert advice (Fachberatung)"),
+                            ("prozessbegleitung", "Process support (Prozessbegleitung)"),
+                        ],
+                        max_length=20,
+                        verbose_name="format",
+                    ),
+                ),
+                ("concern", models.TextField(verbose_name="concern")),
+                ("goal", models.TextField(verbose_name="what you hope to reach")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("normal", "Within the next weeks"),
+                            ("soon", "Soon: within two weeks"),
+                            ("urgent", "Urgent: a decision or event is imminent"),
+                        ],
+                        default="normal",
+                        max_length=10,
+                        verbose_name="urgency",
+                    ),
+                ),
+                (
+                    "contact_mode",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("video", "Video call"),
+                            ("phone", "Phone"),
+                        ],
+                        max_length=10,
+                        verbose_name="preferred way of meeting",
+                    ),
+                ),
+                (
+                    "privacy_accepted_at",
+                    models.DateTimeField(verbose_name="data-protection notice accepted at"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "submitted"),
+                            ("in_triage", "in triage"),
+                            ("assigned", "assigned"),
+                            ("in_progress", "in progress"),
+                            ("concluded", "concluded"),
+                            ("closed", "closed"),
+                            ("declined", "declined"),
+                            ("referred", "referred"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        db_index=True,
+                        default="submitted",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why the request was declined or referred.",
+                        verbose_name="reason",
+                    ),
+                ),
+                (
+                    "referred_to",
+                    models.CharField(
+                        blank=True,
+                        help_text="The programme or service the request was passed on to.",
+                        max_length=200,
+                        verbose_name="referred to",
+                    ),
+                ),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome")),
+                ("measures", models.TextField(blank=True, verbose_name="agreed measures")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        verbose_name="submitted at",
+                    ),
+                ),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="status changed at"
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "co_advisor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases_co_advised",
+                        to="advisors.advisorprofile",
+                        verbose_name="co-advisor",
+                    ),
+                ),
+                (
+                    "lead_advisor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases_led",
+                        to="advisors.advisorprofile",
+                        verbose_name="lead advisor",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consultations",
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consultations",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "preferred_advisor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="advisors.advisorprofile",
+                        verbose_name="preferred advisor",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consultations",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(
+                        related_name="consultations", to="advisors.topic", verbose_name="topics"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case',
-                'verbose_name_plural': 'cases',
-                'ordering': ['-submitted_at'],
+                "verbose_name": "case",
+                "verbose_name_plural": "cases",
+                "ordering": ["-submitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='Appointment',
+            name="Appointment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(db_index=True, verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('mode', models.CharField(choices=[('in_person', 'In person'), ('video', 'Video call'), ('phone', 'Phone')], max_length=10, verbose_name='way of meeting')),
-                ('place', models.CharField(blank=True, help_text='Address for a meeting in person.', max_length=200, verbose_name='place')),
-                ('video_link', models.URLField(blank=True, verbose_name='video link')),
-                ('phase', models.CharField(choices=[('first_conversation', 'First conversation'), ('site_analysis', 'Site analysis'), ('inventory', 'Inventory'), ('needs_assessment', 'Needs assessment'), ('round_table', 'Round table'), ('advice', 'Advice session'), ('follow_up', 'Follow-up')], default='first_conversation', max_length=20, verbose_name='phase')),
-                ('minutes', models.TextField(blank=True, help_text='What was discussed and agreed.', verbose_name='minutes')),
-                ('status', models.CharField(choices=[('scheduled', 'scheduled'), ('cancelled', 'cancelled')], db_index=True, default='scheduled', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('advisor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='advisors.advisorprofile', verbose_name='advisor')),
-                ('booked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='booked by')),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appointments', to='consultations.consultation', verbose_name='case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(db_index=True, verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("video", "Video call"),
+                            ("phone", "Phone"),
+                        ],
+                        max_length=10,
+                        verbose_name="way of meeting",
+                    ),
+                ),
+                (
+                    "place",
+                    models.CharField(
+                        blank=True,
+                        help_text="Address for a meeting in person.",
+                        max_length=200,
+                        verbose_name="place",
+                    ),
+                ),
+                ("video_link", models.URLField(blank=True, verbose_name="video link")),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("first_conversation", "First conversation"),
+                            ("site_analysis", "Site analysis"),
+                            ("inventory", "Inventory"),
+                            ("needs_assessment", "Needs assessment"),
+                            ("round_table", "Round table"),
+                            ("advice", "Advice session"),
+                            ("follow_up", "Follow-up"),
+                        ],
+                        default="first_conversation",
+                        max_length=20,
+                        verbose_name="phase",
+                    ),
+                ),
+                (
+                    "minutes",
+                    models.TextField(
+                        blank=True,
+                        help_text="What was discussed and agreed.",
+                        verbose_name="minutes",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "scheduled"), ("cancelled", "cancelled")],
+                        db_index=True,
+                        default="scheduled",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "advisor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to="advisors.advisorprofile",
+                        verbose_name="advisor",
+                    ),
+                ),
+                (
+                    "booked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="booked by",
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appointments",
+                        to="consultations.consultation",
+                        verbose_name="case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appointment',
-                'verbose_name_plural': 'appointments',
-                'ordering': ['starts_at'],
+                "verbose_name": "appointment",
+                "verbose_name_plural": "appointments",
+                "ordering": ["starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=consultations.models.document_path, verbose_name='file')),
-                ('name', models.CharField(max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100, verbose_name='type')),
-                ('size', models.PositiveIntegerField(verbose_name='size in bytes')),
-                ('shared', models.BooleanField(default=False, help_text='Files from the requester are always visible to them.', verbose_name='visible to the requester')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded at')),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='consultations.consultation')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        upload_to=consultations.models.document_path, verbose_name="file"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100, verbose_name="type")),
+                ("size", models.PositiveIntegerField(verbose_name="size in bytes")),
+                (
+                    "shared",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Files from the requester are always visible to them.",
+                        verbose_name="visible to the requester",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded at"
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="consultations.consultation",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document',
-                'verbose_name_plural': 'documents',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "document",
+                "verbose_name_plural": "documents",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.PositiveSmallIntegerField(choices=[(5, 'very good'), (4, 'good'), (3, 'fair'), (2, 'poor'), (1, 'very poor')], verbose_name='overall, how was the advice?')),
-                ('usefulness', models.PositiveSmallIntegerField(choices=[(3, 'very useful'), (2, 'somewhat useful'), (1, 'not useful')], verbose_name='how useful was it for your work?')),
-                ('what_changed', models.TextField(blank=True, verbose_name='what has changed since?')),
-                ('comment', models.TextField(blank=True, verbose_name='anything else you want to tell us')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='answered at')),
-                ('consultation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='consultations.consultation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (5, "very good"),
+                            (4, "good"),
+                            (3, "fair"),
+                            (2, "poor"),
+                            (1, "very poor"),
+                        ],
+                        verbose_name="overall, how was the advice?",
+                    ),
+                ),
+                (
+                    "usefulness",
+                    models.PositiveSmallIntegerField(
+                        choices=[(3, "very useful"), (2, "somewhat useful"), (1, "not useful")],
+                        verbose_name="how useful was it for your work?",
+                    ),
+                ),
+                (
+                    "what_changed",
+                    models.TextField(blank=True, verbose_name="what has changed since?"),
+                ),
+                (
+                    "comment",
+                    models.TextField(blank=True, verbose_name="anything else you want to tell us"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="answered at"
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="consultations.consultation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'feedback',
-                'verbose_name_plural': 'feedback',
+                "verbose_name": "feedback",
+                "verbose_name_plural": "feedback",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAppointment',
+            name="HistoricalAppointment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(db_index=True, verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('mode', models.CharField(choices=[('in_person', 'In person'), ('video', 'Video call'), ('phone', 'Phone')], max_length=10, verbose_name='way of meeting')),
-                ('place', models.CharField(blank=True, help_text='Address for a meeting in person.', max_length=200, verbose_name='place')),
-                ('video_link', models.URLField(blank=True, verbose_name='video link')),
-                ('phase', models.CharField(choices=[('first_conversation', 'First conversation'), ('site_analysis', 'Site analysis'), ('inventory', 'Inventory'), ('needs_assessment', 'Needs assessment'), ('round_table', 'Round table'), ('advice', 'Advice session'), ('follow_up', 'Follow-up')], default='first_conversation', max_length=20, verbose_name='phase')),
-                ('minutes', models.TextField(blank=True, help_text='What was discussed and agreed.', verbose_name='minutes')),
-                ('status', models.CharField(choices=[('scheduled', 'scheduled'), ('cancelled', 'cancelled')], db_index=True, default='scheduled', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('advisor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='advisors.advisorprofile', verbose_name='advisor')),
-                ('booked_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='booked by')),
-                ('consultation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='consultations.consultation', verbose_name='case')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(db_index=True, verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("video", "Video call"),
+                            ("phone", "Phone"),
+                        ],
+                        max_length=10,
+                        verbose_name="way of meeting",
+                    ),
+                ),
+                (
+                    "place",
+                    models.CharField(
+                        blank=True,
+                        help_text="Address for a meeting in person.",
+                        max_length=200,
+                        verbose_name="place",
+                    ),
+                ),
+                ("video_link", models.URLField(blank=True, verbose_name="video link")),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("first_conversation", "First conversation"),
+                            ("site_analysis", "Site analysis"),
+                            ("inventory", "Inventory"),
+                            ("needs_assessment", "Needs assessment"),
+                            ("round_table", "Round table"),
+                            ("advice", "Advice session"),
+                            ("follow_up", "Follow-up"),
+                        ],
+                        default="first_conversation",
+                        max_length=20,
+                        verbose_name="phase",
+                    ),
+                ),
+                (
+                    "minutes",
+                    models.TextField(
+                        blank=True,
+                        help_text="What was discussed and agreed.",
+                        verbose_name="minutes",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "scheduled"), ("cancelled", "cancelled")],
+                        db_index=True,
+                        default="scheduled",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "advisor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="advisors.advisorprofile",
+                        verbose_name="advisor",
+                    ),
+                ),
+                (
+                    "booked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="booked by",
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="consultations.consultation",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical appointment',
-                'verbose_name_plural': 'historical appointments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical appointment",
+                "verbose_name_plural": "historical appointments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalConsultation',
+            name="HistoricalConsultation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('reference', models.CharField(db_index=True, editable=False, max_length=12, verbose_name='reference')),
-                ('state', models.CharField(choices=[('01', 'Schleswig-Holstein'), ('02', 'Hamburg'), ('03', 'Lower Saxony'), ('04', 'Bremen'), ('05', 'North Rhine-Westphalia'), ('06', 'Hesse'), ('07', 'Rhineland-Palatinate'), ('08', 'Baden-Württemberg'), ('09', 'Bavaria'), ('10', 'Saarland'), ('11', 'Berlin'), ('12', 'Brandenburg'), ('13', 'Mecklenburg-Western Pomerania'), ('14', 'Saxony'), ('15', 'Saxony-Anhalt'), ('16', 'Thuringia')], db_index=True, max_length=2, verbose_name='federal state')),
-                ('format', models.CharField(choices=[('fachberatung', 'Expert advice (Fachberatung)'), ('prozessbegleitung', 'Process support (Prozessbegleitung)')], max_length=20, verbose_name='format')),
-                ('concern', models.TextField(verbose_name='concern')),
-                ('goal', models.TextField(verbose_name='what you hope to reach')),
-                ('urgency', models.CharField(choices=[('normal', 'Within the next weeks'), ('soon', 'Soon: within two weeks'), ('urgent', 'Urgent: a decision or event is imminent')], default='normal', max_length=10, verbose_name='urgency')),
-                ('contact_mode', models.CharField(choices=[('in_person', 'In person'), ('video', 'Video call'), ('phone', 'Phone')], max_length=10, verbose_name='preferred way of meeting')),
-                ('privacy_accepted_at', models.DateTimeField(verbose_name='data-protection notice accepted at')),
-                ('status', models.CharField(choices=[('submitted', 'submitted'), ('in_triage', 'in triage'), ('assigned', 'assigned'), ('in_progress', 'in progress'), ('concluded', 'concluded'), ('closed', 'closed'), ('declined', 'declined'), ('referred', 'referred'), ('withdrawn', 'withdrawn')], db_index=True, default='submitted', max_length=12, verbose_name='status')),
-                ('reason', models.TextField(blank=True, help_text='Why the request was declined or referred.', verbose_name='reason')),
-                ('referred_to', models.CharField(blank=True, help_text='The programme or service the request was passed on to.', max_length=200, verbose_name='referred to')),
-                ('outcome', models.TextField(blank=True, verbose_name='outcome')),
-                ('measures', models.TextField(blank=True, verbose_name='agreed measures')),
-                ('submitted_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='submitted at')),
-                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='status changed at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('co_advisor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='advisors.advisorprofile', verbose_name='co-advisor')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lead_advisor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='advisors.advisorprofile', verbose_name='lead advisor')),
-                ('municipality', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.municipality', verbose_name='municipality')),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('preferred_advisor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='advisors.advisorprofile', verbose_name='preferred advisor')),
-                ('requester', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=12, verbose_name="reference"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("01", "Schleswig-Holstein"),
+                            ("02", "Hamburg"),
+                            ("03", "Lower Saxony"),
+                            ("04", "Bremen"),
+                            ("05", "North Rhine-Westphalia"),
+                            ("06", "Hesse"),
+                            ("07", "Rhineland-Palatinate"),
+                            ("08", "Baden-Württemberg"),
+                            ("09", "Bavaria"),
+                            ("10", "Saarland"),
+                            ("11", "Berlin"),
+                            ("12", "Brandenburg"),
+                            ("13", "Mecklenburg-Western Pomerania"),
+                            ("14", "Saxony"),
+                            ("15", "Saxony-Anhalt"),
+                            ("16", "Thuringia"),
+                        ],
+                        db_index=True,
+                        max_length=2,
+                        verbose_name="federal state",
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("fachberatung", "Expert advice (Fachberatung)"),
+                            ("prozessbegleitung", "Process support (Prozessbegleitung)"),
+                        ],
+                        max_length=20,
+                        verbose_name="format",
+                    ),
+                ),
+                ("concern", models.TextField(verbose_name="concern")),
+                ("goal", models.TextField(verbose_name="what you hope to reach")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("normal", "Within the next weeks"),
+                            ("soon", "Soon: within two weeks"),
+                            ("urgent", "Urgent: a decision or event is imminent"),
+                        ],
+                        default="normal",
+                        max_length=10,
+                        verbose_name="urgency",
+                    ),
+                ),
+                (
+                    "contact_mode",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("video", "Video call"),
+                            ("phone", "Phone"),
+                        ],
+                        max_length=10,
+                        verbose_name="preferred way of meeting",
+                    ),
+                ),
+                (
+                    "privacy_accepted_at",
+                    models.DateTimeField(verbose_name="data-protection notice accepted at"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "submitted"),
+                            ("in_triage", "in triage"),
+                            ("assigned", "assigned"),
+                            ("in_progress", "in progress"),
+                            ("concluded", "concluded"),
+                            ("closed", "closed"),
+                            ("declined", "declined"),
+                            ("referred", "referred"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        db_index=True,
+                        default="submitted",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why the request was declined or referred.",
+                        verbose_name="reason",
+                    ),
+                ),
+                (
+                    "referred_to",
+                    models.CharField(
+                        blank=True,
+                        help_text="The programme or service the request was passed on to.",
+                        max_length=200,
+                        verbose_name="referred to",
+                    ),
+                ),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome")),
+                ("measures", models.TextField(blank=True, verbose_name="agreed measures")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        verbose_name="submitted at",
+                    ),
+                ),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="status changed at"
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "co_advisor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="advisors.advisorprofile",
+                        verbose_name="co-advisor",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lead_advisor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="advisors.advisorprofile",
+                        verbose_name="lead advisor",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "preferred_advisor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="advisors.advisorprofile",
+                        verbose_name="preferred advisor",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical case',
-                'verbose_name_plural': 'historical cases',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical case",
+                "verbose_name_plural": "historical cases",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalConsultation_topics',
+            name="HistoricalConsultation_topics",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('consultation', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='consultations.consultation')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='consultations.historicalconsultation')),
-                ('topic', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='advisors.topic')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="consultations.consultation",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="consultations.historicalconsultation",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="advisors.topic",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalConsultation_topics',
+                "verbose_name": "HistoricalConsultation_topics",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_advisors', models.BooleanField(default=False, verbose_name='from the advisors')),
-                ('text', models.TextField(verbose_name='message')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent at')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='consultations.consultation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_advisors",
+                    models.BooleanField(default=False, verbose_name="from the advisors"),
+                ),
+                ("text", models.TextField(verbose_name="message")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="sent at"),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="consultations.consultation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'message',
-                'verbose_name_plural': 'messages',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "message",
+                "verbose_name_plural": "messages",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='note')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='written at')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='consultations.consultation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="note")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="written at"
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="consultations.consultation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'internal note',
-                'verbose_name_plural': 'internal notes',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "internal note",
+                "verbose_name_plural": "internal notes",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('submitted', 'submitted'), ('in_triage', 'in triage'), ('assigned', 'assigned'), ('in_progress', 'in progress'), ('concluded', 'concluded'), ('closed', 'closed'), ('declined', 'declined'), ('referred', 'referred'), ('withdrawn', 'withdrawn')], max_length=12, verbose_name='from')),
-                ('to_status', models.CharField(choices=[('submitted', 'submitted'), ('in_triage', 'in triage'), ('assigned', 'assigned'), ('in_progress', 'in progress'), ('concluded', 'concluded'), ('closed', 'closed'), ('declined', 'declined'), ('referred', 'referred'), ('withdrawn', 'withdrawn')], max_length=12, verbose_name='to')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='consultations.consultation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("submitted", "submitted"),
+                            ("in_triage", "in triage"),
+                            ("assigned", "assigned"),
+                            ("in_progress", "in progress"),
+                            ("concluded", "concluded"),
+                            ("closed", "closed"),
+                            ("declined", "declined"),
+                            ("referred", "referred"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        max_length=12,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "submitted"),
+                            ("in_triage", "in triage"),
+                            ("assigned", "assigned"),
+                            ("in_progress", "in progress"),
+                            ("concluded", "concluded"),
+                            ("closed", "closed"),
+                            ("declined", "declined"),
+                            ("referred", "referred"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        max_length=12,
+                        verbose_name="to",
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="at")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="consultations.consultation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'status change',
-                'verbose_name_plural': 'status changes',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "status change",
+                "verbose_name_plural": "status changes",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='consultation',
-            index=models.Index(fields=['status', 'submitted_at'], name='consultatio_status_5910d5_idx'),
+            model_name="consultation",
+            index=models.Index(
+                fields=["status", "submitted_at"], name="consultatio_status_5910d5_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consultation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('municipality__isnull', False), ('organisation__isnull', True)), models.Q(('municipality__isnull', True), ('organisation__isnull', False)), _connector='OR'), name='consultation_exactly_one_body'),
+            model_name="consultation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("municipality__isnull", False), ("organisation__isnull", True)),
+                    models.Q(("municipality__isnull", True), ("organisation__isnull", False)),
+                    _connector="OR",
+                ),
+                name="consultation_exactly_one_body",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consultation',
-            constraint=models.CheckConstraint(condition=models.Q(('co_advisor__isnull', True), models.Q(('co_advisor', models.F('lead_advisor')), _negated=True), _connector='OR'), name='consultation_co_advisor_not_lead'),
+            model_name="consultation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("co_advisor__isnull", True),
+                    models.Q(("co_advisor", models.F("lead_advisor")), _negated=True),
+                    _connector="OR",
+                ),
+                name="consultation_co_advisor_not_lead",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='appointment_ends_after_start'),
+            model_name="appointment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="appointment_ends_after_start",
+            ),
         ),
     ]
