@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -210,6 +211,9 @@ class Consultation(models.Model):
     def __str__(self):
         return f"{self.reference} · {self.body}"
 
+    def get_absolute_url(self):
+        return reverse("consultations:detail", args=[self.pk])
+
     @property
     def body(self):
         """The municipality or organisation the request is made for."""
@@ -222,11 +226,6 @@ class Consultation(models.Model):
     @property
     def allowed_statuses(self) -> frozenset[str]:
         return TRANSITIONS[self.status]
-
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("consultations:detail", args=[self.pk])
 
 
 def new_reference() -> str:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("portal.core.urls")),
     path("healthz", healthz, name="healthz"),
     path("", include("portal.advisors.urls")),
+    path("consultations/", include("consultations.urls")),
     path("me/emails/", include("portal.notifications.urls")),
     path("me/", include("portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),

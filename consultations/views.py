@@ -1,0 +1,365 @@
+"""The requester's side of consultations: request, book, follow, write, give feedback.
+
+Advisors and coordinators work on cases in the admin (`admin.py`). Every page here fetches
+through `Consultation.objects.visible_to(user)`, so someone else's request answers 404.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consultations import selectors, services
+from consultations.errors import ConsultationError, SlotTaken
+from consultations.forms import (
+    ConsultationForm,
+    FeedbackForm,
+    MessageForm,
+    WithdrawForm,
+    parse_slot,
+)
+from consultations.models import (
+    Appointment,
+    Consultation,
+    Document,
+    Feedback,
+    Status,
+)
+from portal.accounts.models import Membership
+from portal.accounts.roles import is_coordinating
+from portal.advisors.models import AdvisorProfile
+from portal.core.access import signed_in, signed_link
+
+
+def _visible(request, pk) -> Consultation:
+    try:
+        return selectors.consultation_detail(request.user, pk)
+    except Consultation.DoesNotExist:
+        raise Http404 from None
+
+
+@signed_in
+def consultation_list(request):
+    consultations = list(selectors.consultations_for(request.user))
+    has_membership = Membership.objects.verified().filter(user=request.user).exists()
+    return render(
+        request,
+        "consultations/list.html",
+        {"consultations": consultations, "has_membership": has_membership},
+    )
+
+
+@signed_in
+def consultation_new(request):
+    memberships = Membership.objects.filter(user=request.user)
+    if not memberships.filter(verified=True).exists():
+        return render(
+            request,
+            "consultations/not_yet.html",
+            {
+                "pending": memberships.filter(verified=False).select_related(
+                    "municipality", "organisation"
+                )
+            },
+        )
+    advisor_slug = request.GET.get("advisor", "")
+    form = ConsultationForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial={"preferred_advisor": advisor_slug} if advisor_slug else None,
+    )
+    if len(form.fields["membership"].queryset) == 1:
+        form.fields["membership"].initial = form.fields["membership"].queryset[0].pk
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                consultation = services.consultation_submit(
+                    requester=request.user,
+                    membership=data["membership"],
+                    format=data["format"],
+                    topics=list(data["topics"]),
+                    concern=data["concern"],
+                    goal=data["goal"],
+                    urgency=data["urgency"],
+                    contact_mode=data["contact_mode"],
+                    preferred_advisor=data["preferred_advisor"],
+                    files=data["attachments"],
+                    privacy_accepted=data["privacy"],
+                )
+            except ConsultationError as error:
+                messages.error(request, error.message)
+            except ValidationError as error:
+                form.add_error("attachments", error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your request %(reference)s has been received. You can now choose a "
+                        "time for a first conversation, or do it later."
+                    )
+                    % {"reference": consultation.reference},
+                )
+                return redirect("consultations:book", pk=consultation.pk)
+        messages.error(request, _("Please correct the marked fields; nothing has been saved yet."))
+    files_to_attach_again = [f.name for f in request.FILES.getlist("attachments")]
+    return render(
+        request,
+        "consultations/new.html",
+        {"form": form, "files_to_attach_again": files_to_attach_again},
+    )
+
+
+@signed_in
+def consultation_detail(request, pk):
+    consultation = _visible(request, pk)
+    user = request.user
+    staff_view = services.is_case_advisor(user, consultation) or is_coordinating(user)
+    appointments = [a for a in consultation.appointments.all() if a.is_scheduled]
+    return render(
+        request,
+        "consultations/detail.html",
+        {
+            "consultation": consultation,
+            "next_appointment": selectors.upcoming_appointment(consultation),
+            "appointments": appointments,
+            "can_book": _can_book(consultation),
+            "can_withdraw": services.may_act(user, consultation, "withdraw"),
+            "can_write": consultation.status not in _ENDED,
+            "message_form": MessageForm(),
+            "withdraw_form": WithdrawForm(),
+            "staff_view": staff_view,
+        },
+    )
+
+
+_ENDED = {Status.CLOSED, Status.DECLINED, Status.REFERRED, Status.WITHDRAWN}
+
+
+def _can_book(consultation: Consultation) -> bool:
+    if consultation.status in _ENDED or consultation.status == Status.CONCLUDED:
+        return False
+    return selectors.upcoming_appointment(consultation) is None
+
+
+@signed_in
+def consultation_book(request, pk):
+    consultation = _visible(request, pk)
+    if not _can_book(consultation):
+        messages.info(request, _("A first conversation is already booked for this request."))
+        return redirect(consultation)
+    advisor = None
+    if slug := request.GET.get("advisor") or request.POST.get("advisor"):
+        advisor = AdvisorProfile.objects.public().filter(slug=slug).first()
+    if request.method == "POST":
+        try:
+            advisor_id, start = parse_slot(request.POST.get("slot", ""))
+            chosen = get_object_or_404(AdvisorProfile.objects.public(), pk=advisor_id)
+            appointment = services.appointment_book(
+                consultation=consultation, advisor=chosen, start=start, by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        except SlotTaken as error:
+            messages.error(request, error.message + " " + _("These are the next free times."))
+        except ConsultationError as error:
+            messages.error(request, error.message)
+            return redirect(consultation)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your first conversation is booked. You and %(advisor)s receive a "
+                    "confirmation with a calendar file."
+                )
+                % {"advisor": appointment.advisor.name},
+            )
+            return redirect(consultation)
+    choices = selectors.booking_choices(consultation, advisor=advisor)
+    return render(
+        request,
+        "consultations/book.html",
+        {
+            "consultation": consultation,
+            "choices": choices,
+            "advisor": advisor,
+            "action": "book",
+        },
+    )
+
+
+@signed_in
+@require_POST
+def consultation_withdraw(request, pk):
+    consultation = _visible(request, pk)
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    try:
+        services.consultation_withdraw(
+            consultation=consultation,
+            by=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except ConsultationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your request has been withdrawn."))
+    return redirect(consultation)
+
+
+@signed_in
+@require_POST
+def message_post(request, pk):
+    consultation = _visible(request, pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.message_post(
+                consultation=consultation, text=form.cleaned_data["text"], by=request.user
+            )
+        except ConsultationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your message has been sent."))
+            return redirect(consultation.get_absolute_url() + "#messages")
+    else:
+        messages.error(request, _("The message is empty."))
+    return redirect(consultation.get_absolute_url() + "#messages")
+
+
+@signed_in
+def document_download(request, pk, document_pk):
+    consultation = _visible(request, pk)
+    documents = Document.objects.filter(consultation=consultation)
+    if not (services.is_case_advisor(request.user, consultation) or is_coordinating(request.user)):
+        documents = documents.for_requester()
+    document = get_object_or_404(documents, pk=document_pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _visible_appointment(request, pk) -> Appointment:
+    visible = Consultation.objects.visible_to(request.user)
+    return get_object_or_404(
+        Appointment.objects.select_related("advisor__user", "consultation__requester").filter(
+            consultation__in=visible
+        ),
+        pk=pk,
+    )
+
+
+def _manage_appointment(request, appointment: Appointment, *, acting_user, template: str, extra):
+    """Move or cancel an appointment: from the portal or from the signed link in an email."""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "cancel":
+                services.appointment_cancel(appointment=appointment, by=acting_user)
+                messages.success(request, _("The appointment has been cancelled."))
+                return True
+            if action == "move":
+                advisor_id, start = parse_slot(request.POST.get("slot", ""))
+                if advisor_id != appointment.advisor_id:
+                    raise ValidationError(_("Please choose one of the times shown."))
+                services.appointment_move(appointment=appointment, start=start, by=acting_user)
+                messages.success(
+                    request, _("The appointment has been moved. Both sides have been told.")
+                )
+                return True
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        except SlotTaken as error:
+            messages.error(request, error.message + " " + _("These are the next free times."))
+        except ConsultationError as error:
+            messages.error(request, error.message)
+        appointment.refresh_from_db()
+    choices = []
+    if appointment.is_scheduled:
+        choices = selectors.booking_choices(appointment.consultation, advisor=appointment.advisor)
+    return render(
+        request,
+        template,
+        {
+            "appointment": appointment,
+            "consultation": appointment.consultation,
+            "choices": choices,
+            "action": "move",
+            **extra,
+        },
+    )
+
+
+@signed_in
+def appointment_manage(request, pk):
+    appointment = _visible_appointment(request, pk)
+    result = _manage_appointment(
+        request,
+        appointment,
+        acting_user=request.user,
+        template="consultations/appointment.html",
+        extra={"via_link": False},
+    )
+    if result is True:
+        return redirect(appointment.consultation)
+    return result
+
+
+@signed_link
+def appointment_link(request, token):
+    """The link in the confirmation email: move or cancel without logging in."""
+    appointment = services.appointment_from_token(token)
+    if appointment is None:
+        raise Http404
+    result = _manage_appointment(
+        request,
+        appointment,
+        acting_user=appointment.consultation.requester,
+        template="consultations/appointment.html",
+        extra={"via_link": True},
+    )
+    if result is True:
+        return redirect("consultations:appointment_link", token=token)
+    return result
+
+
+@signed_link
+def feedback(request, token):
+    """The follow-up's form; the link works once, without logging in."""
+    consultation = services.consultation_from_feedback_token(token)
+    if consultation is None:
+        raise Http404
+    if Feedback.objects.filter(consultation=consultation).exists():
+        return render(
+            request, "consultations/feedback.html", {"consultation": consultation, "used": True}
+        )
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.feedback_submit(consultation=consultation, **form.cleaned_data)
+            except ConsultationError as error:
+                messages.error(request, error.message)
+                return render(
+                    request,
+                    "consultations/feedback.html",
+                    {"consultation": consultation, "used": True},
+                )
+            return render(
+                request,
+                "consultations/feedback.html",
+                {"consultation": consultation, "thanks": True},
+            )
+        messages.error(request, _("Please correct the marked fields; nothing has been saved yet."))
+    return render(
+        request, "consultations/feedback.html", {"consultation": consultation, "form": form}
+    )
