@@ -33,7 +33,6 @@ from consultations.models import (
     Feedback,
     Message,
     Note,
-    Status,
     StatusChange,
 )
 from portal.accounts.roles import is_coordinating
@@ -503,7 +502,8 @@ class ConsultationAdmin(SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.action_view),
                 name="consultations_consultation_action",
             ),
-        ] + super().get_urls()
+            *super().get_urls(),
+        ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

@@ -251,6 +251,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.accounts.tasks.queue_membership_digest",
         "schedule": crontab(hour=7, minute=30),
     },
+    "queue-triage-digest": {
+        "task": "consultations.tasks.queue_triage_digest",
+        "schedule": crontab(hour=7, minute=35),
+    },
     "dispatch-notifications": {
         "task": "portal.notifications.tasks.dispatch_notifications",
         "schedule": 60.0,
