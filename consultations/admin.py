@@ -108,6 +108,8 @@ class AdvisorFilter(admin.SimpleListFilter):
 
 
 class AppointmentForm(forms.ModelForm):
+    video_link = forms.URLField(label=_("video link"), required=False, assume_scheme="https")
+
     class Meta:
         model = Appointment
         fields = [
@@ -519,7 +521,11 @@ class ConsultationAdmin(SimpleHistoryAdmin):
         consultation = self.get_object(request, str(pk))
         if not self.has_view_permission(request, consultation):
             raise Http404
-        form = ActionForm(request.POST or None, action=action, consultation=consultation)
+        form = ActionForm(
+            request.POST if request.method == "POST" else None,
+            action=action,
+            consultation=consultation,
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 self._perform(request, consultation, action, form.cleaned_data)

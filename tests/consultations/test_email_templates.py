@@ -2,7 +2,7 @@
 
 import itertools
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -69,7 +69,12 @@ def lead():
 
 
 @pytest.fixture
-def case(lead):
+def coordinator_user(db):
+    return UserFactory(roles=["coordinator"], full_name="Mara Schulte")
+
+
+@pytest.fixture
+def led_case(lead):
     """A case led by Dr. Kaya for a municipality, with an internal note that stays internal."""
     consultation = ConsultationFactory(
         lead_advisor=lead,
@@ -84,157 +89,159 @@ def case(lead):
 # --- Requests and cases ------------------------------------------------------------------------
 
 
-def test_received_confirms_the_reference_to_the_requester(case):
-    rendered = render(emails.RECEIVED, case.requester, {"consultation_id": case.pk})
+def test_received_confirms_the_reference_to_the_requester(led_case):
+    rendered = render(emails.RECEIVED, led_case.requester, {"consultation_id": led_case.pk})
 
-    assert case.reference in rendered.subject
+    assert led_case.reference in rendered.subject
     assert rendered.body_text.startswith("Hello Jana Becker,")
     assert "Stadt Bergheim" in rendered.body_text
     assert "Stadt Bergheim" in rendered.body_html
-    assert "Dialog" in rendered.body_text  # the topic's name
-    assert portal_url(case) in rendered.body_text
-    assert f'href="{portal_url(case)}"' in rendered.body_html
+    assert "Topics: Dialogue formats with mosque communities" in rendered.body_text
+    assert portal_url(led_case) in rendered.body_text
+    assert f'href="{portal_url(led_case)}"' in rendered.body_html
     assert NOTE_TEXT not in everything(rendered)
 
 
-def test_new_request_links_coordinators_to_the_administration(case, coordinator):
-    rendered = render(emails.NEW_REQUEST, coordinator, {"consultation_id": case.pk})
+def test_new_request_links_coordinator_users_to_the_administration(led_case, coordinator_user):
+    rendered = render(emails.NEW_REQUEST, coordinator_user, {"consultation_id": led_case.pk})
 
-    assert case.reference in rendered.subject
+    assert led_case.reference in rendered.subject
     assert "Stadt Bergheim" in rendered.subject
-    assert "Jana Becker" in rendered.body_text
-    assert admin_url(case) in rendered.body_text
-    assert f'href="{admin_url(case)}"' in rendered.body_html
-    assert portal_url(case) not in rendered.body_text
+    assert rendered.body_text.startswith("Hello Mara Schulte,")
+    assert "Submitted by: Jana Becker" in rendered.body_text
+    assert admin_url(led_case) in rendered.body_text
+    assert f'href="{admin_url(led_case)}"' in rendered.body_html
+    assert portal_url(led_case) not in rendered.body_text
 
 
-def test_assigned_tells_the_advisor_their_part_and_the_requester_the_lead(case, lead):
+def test_assigned_tells_the_advisor_their_part_and_the_requester_the_lead(led_case, lead):
     co = AdvisorProfileFactory(user__full_name="Tobias Wendt")
-    Consultation.objects.filter(pk=case.pk).update(co_advisor=co)
+    Consultation.objects.filter(pk=led_case.pk).update(co_advisor=co)
 
     to_lead = render(
-        emails.ASSIGNED, lead.user, {"consultation_id": case.pk, "for_advisor": True}
+        emails.ASSIGNED, lead.user, {"consultation_id": led_case.pk, "for_advisor": True}
     )
-    to_co = render(emails.ASSIGNED, co.user, {"consultation_id": case.pk, "for_advisor": True})
+    to_co = render(emails.ASSIGNED, co.user, {"consultation_id": led_case.pk, "for_advisor": True})
     to_requester = render(
-        emails.ASSIGNED, case.requester, {"consultation_id": case.pk, "for_advisor": False}
+        emails.ASSIGNED, led_case.requester, {"consultation_id": led_case.pk, "for_advisor": False}
     )
 
-    assert case.reference in to_lead.subject
+    assert led_case.reference in to_lead.subject
     assert "You are the lead advisor." in to_lead.body_text
     assert "Stadt Bergheim" in to_lead.body_text
-    assert admin_url(case) in to_lead.body_text
+    assert admin_url(led_case) in to_lead.body_text
     assert "You support Dr. Leyla Kaya, who leads the case, as co-advisor." in to_co.body_text
     assert "Dr. Leyla Kaya will lead your case" in to_requester.body_text
     assert "Tobias Wendt will support as co-advisor." in to_requester.body_text
     assert "Dr. Leyla Kaya" in to_requester.body_html
-    assert portal_url(case) in to_requester.body_text
-    assert admin_url(case) not in everything(to_requester)
+    assert portal_url(led_case) in to_requester.body_text
+    assert admin_url(led_case) not in everything(to_requester)
 
 
-def test_concluded_shows_outcome_and_measures_only_when_there_are_some(case):
-    Consultation.objects.filter(pk=case.pk).update(
+def test_concluded_shows_outcome_and_measures_only_when_there_are_some(led_case):
+    Consultation.objects.filter(pk=led_case.pk).update(
         status="concluded",
         outcome="Ein Runder Tisch mit Gemeinde & Nachbarschaft ist vereinbart.",
         measures="Erstes Treffen im Juni",
     )
-    rendered = render(emails.CONCLUDED, case.requester, {"consultation_id": case.pk})
+    rendered = render(emails.CONCLUDED, led_case.requester, {"consultation_id": led_case.pk})
 
-    assert case.reference in rendered.subject
+    assert led_case.reference in rendered.subject
     assert "Ein Runder Tisch mit Gemeinde & Nachbarschaft ist vereinbart." in rendered.body_text
     assert "Gemeinde &amp; Nachbarschaft" in rendered.body_html
     assert "Agreed measures" in rendered.body_text
     assert "Erstes Treffen im Juni" in rendered.body_html
     assert NOTE_TEXT not in everything(rendered)
 
-    Consultation.objects.filter(pk=case.pk).update(measures="")
-    without = render(emails.CONCLUDED, case.requester, {"consultation_id": case.pk})
+    Consultation.objects.filter(pk=led_case.pk).update(measures="")
+    without = render(emails.CONCLUDED, led_case.requester, {"consultation_id": led_case.pk})
     assert "Agreed measures" not in everything(without)
 
 
-def test_ended_explains_a_decline_with_its_reason(case):
-    Consultation.objects.filter(pk=case.pk).update(
+def test_ended_explains_a_decline_with_its_reason(led_case):
+    Consultation.objects.filter(pk=led_case.pk).update(
         status="declined", reason="Das Programm berät nur Kommunen in NRW und Hessen."
     )
-    rendered = render(emails.ENDED, case.requester, {"consultation_id": case.pk})
+    rendered = render(emails.ENDED, led_case.requester, {"consultation_id": led_case.pk})
 
-    assert rendered.subject == f"Your request {case.reference} could not be accepted"
+    assert rendered.subject == f"Your request {led_case.reference} could not be accepted"
     assert "Das Programm berät nur Kommunen in NRW und Hessen." in rendered.body_text
     assert "Das Programm berät nur Kommunen in NRW und Hessen." in rendered.body_html
 
 
-def test_ended_names_where_a_request_was_referred_to(case):
-    Consultation.objects.filter(pk=case.pk).update(
+def test_ended_names_where_a_request_was_referred_to(led_case):
+    Consultation.objects.filter(pk=led_case.pk).update(
         status="referred",
         referred_to="Landesprogramm Interkulturelle Öffnung",
         reason="Dort gibt es eine Förderung für Bauvorhaben.",
     )
-    rendered = render(emails.ENDED, case.requester, {"consultation_id": case.pk})
+    rendered = render(emails.ENDED, led_case.requester, {"consultation_id": led_case.pk})
 
-    assert rendered.subject == f"Your request {case.reference} has been passed on"
+    assert rendered.subject == f"Your request {led_case.reference} has been passed on"
     assert "on to Landesprogramm Interkulturelle Öffnung" in rendered.body_text
     assert "Dort gibt es eine Förderung für Bauvorhaben." in rendered.body_text
     assert "Landesprogramm Interkulturelle Öffnung" in rendered.body_html
 
 
-def test_ended_tells_the_advisor_that_the_requester_withdrew(case, lead):
-    Consultation.objects.filter(pk=case.pk).update(status="withdrawn")
-    rendered = render(emails.ENDED, lead.user, {"consultation_id": case.pk})
+def test_ended_tells_the_advisor_that_the_requester_withdrew(led_case, lead):
+    Consultation.objects.filter(pk=led_case.pk).update(status="withdrawn")
+    rendered = render(emails.ENDED, lead.user, {"consultation_id": led_case.pk})
 
-    assert rendered.subject == f"Request {case.reference} has been withdrawn"
-    assert "Stadt Bergheim has been withdrawn by the requester" in rendered.body_text
+    assert rendered.subject == f"Request {led_case.reference} has been withdrawn"
+    assert (
+        f"the request {led_case.reference} of {led_case.body} has been withdrawn by the requester."
+        in rendered.body_text
+    )
     assert NOTE_TEXT not in everything(rendered)
 
 
-def test_follow_up_links_a_feedback_form_that_needs_no_login(case):
-    Consultation.objects.filter(pk=case.pk).update(status="closed", closed_at=timezone.now())
-    rendered = render(emails.FOLLOW_UP, case.requester, {"consultation_id": case.pk})
+def test_follow_up_links_a_feedback_form_that_needs_no_login(led_case):
+    Consultation.objects.filter(pk=led_case.pk).update(status="closed", closed_at=timezone.now())
+    rendered = render(emails.FOLLOW_UP, led_case.requester, {"consultation_id": led_case.pk})
 
-    assert case.reference in rendered.subject
+    assert led_case.reference in rendered.subject
     assert "/consultations/feedback/" in rendered.body_text
     assert "/consultations/feedback/" in rendered.body_html
     token = token_of(rendered.body_text, link_prefix("consultations:feedback"))
-    assert consultation_from_feedback_token(token) == case
+    assert consultation_from_feedback_token(token) == led_case
     # An optional email: the footer offers to switch follow-ups off.
-    assert "/notifications/" in rendered.body_text or "unsubscribe" in rendered.body_text.lower()
+    assert "Switch off follow-ups with one click" in rendered.body_text
 
 
-def test_message_says_a_message_waits_without_its_text(case, lead):
+def test_message_says_a_message_waits_without_its_text(led_case, lead):
     from_requester = Message.objects.create(
-        consultation=case, author=case.requester, text=MESSAGE_TEXT
+        consultation=led_case, author=led_case.requester, text=MESSAGE_TEXT
     )
     from_advisor = Message.objects.create(
-        consultation=case, author=lead.user, from_advisors=True, text=MESSAGE_TEXT
+        consultation=led_case, author=lead.user, from_advisors=True, text=MESSAGE_TEXT
     )
 
     to_advisor = render(
         emails.MESSAGE, lead.user, {"message_id": from_requester.pk, "for_advisor": True}
     )
     to_requester = render(
-        emails.MESSAGE, case.requester, {"message_id": from_advisor.pk, "for_advisor": False}
+        emails.MESSAGE, led_case.requester, {"message_id": from_advisor.pk, "for_advisor": False}
     )
 
     for rendered in (to_advisor, to_requester):
         assert MESSAGE_TEXT not in everything(rendered)
         assert "Vertraulich" not in everything(rendered)
-        assert case.reference in rendered.subject
+        assert led_case.reference in rendered.subject
         assert NOTE_TEXT not in everything(rendered)
     assert "Jana Becker has written a new message on the case" in to_advisor.body_text
-    assert admin_url(case) in to_advisor.body_text
+    assert admin_url(led_case) in to_advisor.body_text
     assert "Dr. Leyla Kaya has written you a new message" in to_requester.body_text
-    assert portal_url(case) in to_requester.body_text
+    assert portal_url(led_case) in to_requester.body_text
 
 
-def test_digest_lists_requests_waiting_for_triage(coordinator):
+def test_digest_lists_requests_waiting_for_triage(coordinator_user):
     waiting = ConsultationFactory(municipality__name="Gemeinde Wadersloh")
     Consultation.objects.filter(pk=waiting.pk).update(
         submitted_at=timezone.now() - timedelta(days=7)
     )
     ConsultationFactory(municipality__name="Stadt Frisch")  # submitted today: not yet due
 
-    rendered = render(
-        emails.DIGEST, coordinator, {"date": timezone.localdate().isoformat()}
-    )
+    rendered = render(emails.DIGEST, coordinator_user, {"date": timezone.localdate().isoformat()})
 
     assert rendered.subject == "1 request waits for triage"
     assert "1 request has been waiting for triage for more than 3 working days" in (
@@ -250,9 +257,9 @@ def test_digest_lists_requests_waiting_for_triage(coordinator):
 
 
 @pytest.fixture
-def appointment(case, lead):
+def appointment(led_case, lead):
     return AppointmentFactory(
-        consultation=case,
+        consultation=led_case,
         advisor=lead,
         starts_at=timezone.now() + timedelta(days=3),
         mode="video",
@@ -335,29 +342,29 @@ def test_reminder_says_tomorrow_at_the_local_time(appointment):
 # --- Every kind, in German and English ---------------------------------------------------------
 
 
-def scenario(kind, case, lead, coordinator):
+def scenario(kind, led_case, lead, coordinator_user):
     """(recipient, context) of one kind, with the case in a state that kind is sent in."""
-    consultation_id = {"consultation_id": case.pk}
+    consultation_id = {"consultation_id": led_case.pk}
     if kind == emails.FOLLOW_UP:
-        Consultation.objects.filter(pk=case.pk).update(status="closed")
+        Consultation.objects.filter(pk=led_case.pk).update(status="closed")
     if kind == emails.ENDED:
-        Consultation.objects.filter(pk=case.pk).update(status="declined", reason="Kein Bedarf")
+        Consultation.objects.filter(pk=led_case.pk).update(status="declined", reason="Kein Bedarf")
     if kind == emails.NEW_REQUEST:
-        return coordinator, consultation_id
+        return coordinator_user, consultation_id
     if kind in (emails.RECEIVED, emails.CONCLUDED, emails.ENDED, emails.FOLLOW_UP):
-        return case.requester, consultation_id
+        return led_case.requester, consultation_id
     if kind == emails.ASSIGNED:
         return lead.user, {**consultation_id, "for_advisor": True}
     if kind == emails.MESSAGE:
-        message = Message.objects.create(consultation=case, author=lead.user, text=MESSAGE_TEXT)
-        return case.requester, {"message_id": message.pk, "for_advisor": False}
+        message = Message.objects.create(consultation=led_case, author=lead.user, text=MESSAGE_TEXT)
+        return led_case.requester, {"message_id": message.pk, "for_advisor": False}
     if kind == emails.DIGEST:
-        Consultation.objects.filter(pk=case.pk).update(
+        Consultation.objects.filter(pk=led_case.pk).update(
             status="submitted", submitted_at=timezone.now() - timedelta(days=7)
         )
-        return coordinator, {"date": timezone.localdate().isoformat()}
-    appointment = AppointmentFactory(consultation=case, advisor=lead)
-    return case.requester, {"appointment_id": appointment.pk, "for_advisor": False}
+        return coordinator_user, {"date": timezone.localdate().isoformat()}
+    appointment = AppointmentFactory(consultation=led_case, advisor=lead)
+    return led_case.requester, {"appointment_id": appointment.pk, "for_advisor": False}
 
 
 ALL_KINDS = [
@@ -377,8 +384,8 @@ ALL_KINDS = [
 
 
 @pytest.mark.parametrize("kind", ALL_KINDS)
-def test_every_kind_renders_in_german_and_english(kind, case, lead, coordinator):
-    recipient, context = scenario(kind, case, lead, coordinator)
+def test_every_kind_renders_in_german_and_english(kind, led_case, lead, coordinator_user):
+    recipient, context = scenario(kind, led_case, lead, coordinator_user)
 
     english = render(kind, recipient, context, "en")
     german = render(kind, recipient, context, "de")
@@ -386,7 +393,7 @@ def test_every_kind_renders_in_german_and_english(kind, case, lead, coordinator)
     for rendered, language, hello in ((english, "en", "Hello"), (german, "de", "Guten Tag")):
         assert rendered.subject
         assert "\n" not in rendered.subject
-        assert case.reference in everything(rendered)
+        assert led_case.reference in everything(rendered)
         assert rendered.body_text.startswith(f"{hello} {recipient.full_name},")
         assert f'<html lang="{language}">' in rendered.body_html
         assert "{%" not in everything(rendered)
@@ -397,17 +404,15 @@ def test_every_kind_renders_in_german_and_english(kind, case, lead, coordinator)
 
 
 @pytest.mark.parametrize("kind", [emails.BOOKED, emails.MOVED, emails.CANCELLED, emails.REMINDER])
-def test_appointment_dates_follow_the_recipients_language(kind, case, lead):
-    starts_at = timezone.make_aware(
-        timezone.datetime(2031, 3, 3, 10, 0), timezone.get_fixed_timezone(60)
-    )  # Monday, 3 March 2031, 10:00 in Berlin
-    appointment = AppointmentFactory(consultation=case, advisor=lead, starts_at=starts_at)
+def test_appointment_dates_follow_the_recipients_language(kind, led_case, lead):
+    # Monday, 3 March 2031, 10:00 in Berlin (winter time).
+    starts_at = datetime(2031, 3, 3, 10, 0, tzinfo=timezone.get_fixed_timezone(60))
+    appointment = AppointmentFactory(consultation=led_case, advisor=lead, starts_at=starts_at)
 
     english, _ = both_sides(kind, appointment, "en")
     german, _ = both_sides(kind, appointment, "de")
 
-    if kind != emails.REMINDER:
-        assert "Monday, 3. March 2031" in english.body_text
-        assert "Montag, 3. März 2031" in german.body_text
+    assert "Monday, 3. March 2031" in english.body_text
+    assert "Montag, 3. März 2031" in german.body_text
     assert "10:00" in english.subject
     assert "10:00" in german.subject

@@ -3,6 +3,8 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from consultations import demo as consultations_demo
+from consultations.models import Consultation
 from portal.accounts import demo as accounts_demo
 from portal.accounts.models import Municipality
 from portal.accounts.register import DEFAULT_REGISTER, import_register
@@ -26,6 +28,10 @@ class Command(BaseCommand):
         profiles = advisors_demo.seed()
         self.stdout.write(
             _("Advisor profiles: %(count)d, public and bookable.") % {"count": len(profiles)}
+        )
+        consultations_demo.seed()
+        self.stdout.write(
+            _("Requests for advice: %(count)d.") % {"count": Consultation.objects.count()}
         )
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Demo logins:")))
         for role, email in logins:
