@@ -264,7 +264,8 @@ def test_the_next_free_slot_of_each_advisor(django_assert_max_num_queries):
     AdvisorProfileFactory(windows=[])  # no hours: no next slot
     now = berlin(2026, 12, 4, 12)  # Friday noon
 
-    with django_assert_max_num_queries(2):
+    # Windows, absences, and the appointments of consultations' busy source.
+    with django_assert_max_num_queries(3):
         earliest = next_free_slot(profiles, now=now)
 
     assert {slot.local_start.strftime("%a %H:%M") for slot in earliest.values()} == {"Mon 09:00"}

@@ -9,7 +9,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.core.access import PUBLIC, ROLE_PREFIX, RULES, SIGNED_LINK
 from portal.notifications.rendering import unsubscribe_token
-from tests.factories import AdvisorProfileFactory, MembershipFactory, UserFactory
+from consultations.services import appointment_token, feedback_token
+from tests.factories import (
+    AdvisorProfileFactory,
+    AppointmentFactory,
+    ConsultationFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 OWN_MODULES = ("portal.", "consultations.", "trainings.", "exchanges.")
 
@@ -46,12 +53,34 @@ def sample_url(name):
         kwargs = {"slug": AdvisorProfileFactory(is_public=False).slug}  # hidden: 404 for others
     elif name == "notifications:unsubscribe":
         kwargs = {"token": unsubscribe_token(user_id=UserFactory().pk, category="reminder")}
+    elif name in CASE_URLS:
+        appointment = AppointmentFactory()  # in someone else's request
+        kwargs = {"pk": appointment.consultation_id}
+        if name == "consultations:document":
+            kwargs["document_pk"] = 1
+        if name == "consultations:appointment":
+            kwargs = {"pk": appointment.pk}
+    elif name == "consultations:appointment_link":
+        kwargs = {"token": appointment_token(AppointmentFactory())}
+    elif name == "consultations:feedback":
+        kwargs = {"token": feedback_token(ConsultationFactory(status="closed"))}
     return reverse(name, kwargs=kwargs)
+
+
+# Pages of one request or appointment: someone else's answers 404 (tests/consultations).
+CASE_URLS = {
+    "consultations:detail",
+    "consultations:book",
+    "consultations:withdraw",
+    "consultations:message",
+    "consultations:document",
+    "consultations:appointment",
+}
+POST_ONLY = {"consultations:withdraw", "consultations:message", "accounts:membership_withdraw"}
 
 
 def forged_url(name):
     """The URL of a signed-link view with a token the portal did not sign."""
-    assert name == "notifications:unsubscribe"
     return reverse(name, kwargs={"token": "eyJ1IjoxLCJjIjoicmVtaW5kZXIifQ:forged:signature"})
 
 
@@ -90,10 +119,10 @@ def test_signed_in_officers_reach_every_view_but_not_other_peoples_data(
     client.force_login(officer)
     url = sample_url(name)
 
-    response = client.post(url) if "withdraw" in name or "language" in name else client.get(url)
+    response = client.post(url) if name in POST_ONLY or "language" in name else client.get(url)
 
-    if name in {"accounts:membership_withdraw", "advisors:photo"}:
-        assert response.status_code == 404  # someone else's membership, a hidden profile
+    if name in {"accounts:membership_withdraw", "advisors:photo"} | CASE_URLS:
+        assert response.status_code == 404  # someone else's membership or request, a hidden profile
     elif view.access_rule.startswith(ROLE_PREFIX):
         assert response.status_code == 404  # a page of another role does not exist for them
     else:
