@@ -122,7 +122,7 @@ def _check_allowed(user: User, consultation: Consultation, action: str) -> None:
 
 def _locked(consultation: Consultation) -> Consultation:
     return (
-        Consultation.objects.select_for_update()
+        Consultation.objects.select_for_update(of=("self",))
         .select_related("lead_advisor", "co_advisor", "requester")
         .get(pk=consultation.pk)
     )
@@ -438,7 +438,11 @@ def _end(consultation: Consultation, *, by: User) -> None:
 
 def _lock_advisor(advisor: AdvisorProfile) -> AdvisorProfile:
     """Bookings of one advisor queue up here, so the free-slot check below is current."""
-    return AdvisorProfile.objects.select_for_update().select_related("user").get(pk=advisor.pk)
+    return (
+        AdvisorProfile.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=advisor.pk)
+    )
 
 
 def _slot_is_free(advisor: AdvisorProfile, start: datetime, now: datetime) -> datetime | None:
@@ -590,7 +594,7 @@ def _check_notice(appointment: Appointment, by: User, now: datetime) -> None:
 
 def _locked_appointment(appointment: Appointment) -> Appointment:
     return (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("consultation__requester", "advisor__user")
         .get(pk=appointment.pk)
     )

@@ -1,0 +1,145 @@
+"""Booking a first conversation: the slot check, the race for one slot, the constraint."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+
+from consultations.errors import ConsultationError, SlotTaken
+from consultations.models import Appointment, AppointmentStatus
+from consultations.services import appointment_book, appointment_move
+from portal.advisors.availability import free_slots, next_free_slot
+from tests.factories import AdvisorProfileFactory, AppointmentFactory, ConsultationFactory
+
+
+def first_slot(profile):
+    return next_free_slot(profile)[profile.pk]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_officers_racing_for_one_slot_make_exactly_one_appointment():
+    advisor = AdvisorProfileFactory()
+    cases = [ConsultationFactory() for _ in range(20)]
+    slot = first_slot(advisor)
+    barrier = threading.Barrier(len(cases))
+    outcomes = []
+
+    def book(case):
+        try:
+            barrier.wait()
+            appointment_book(
+                consultation=case, advisor=advisor, start=slot.start, by=case.requester
+            )
+            outcomes.append("booked")
+        except SlotTaken as error:
+            outcomes.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(case,)) for case in cases]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("booked") == 1
+    assert len(outcomes) == 20
+    assert all("just taken" in outcome for outcome in outcomes if outcome != "booked")
+    assert Appointment.objects.filter(advisor=advisor).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_exclusion_constraint_refuses_overlaps_the_service_did_not_see():
+    existing = AppointmentFactory()
+    with pytest.raises(IntegrityError, match="appointment_no_overlap"), transaction.atomic():
+        Appointment.objects.create(
+            consultation=existing.consultation,
+            advisor=existing.advisor,
+            starts_at=existing.starts_at + timedelta(minutes=30),
+            ends_at=existing.ends_at + timedelta(minutes=30),
+            mode="video",
+        )
+    # Cancelled appointments and back-to-back ones do not count.
+    Appointment.objects.filter(pk=existing.pk).update(status=AppointmentStatus.CANCELLED)
+    Appointment.objects.create(
+        consultation=existing.consultation,
+        advisor=existing.advisor,
+        starts_at=existing.starts_at,
+        ends_at=existing.ends_at,
+        mode="video",
+    )
+    Appointment.objects.create(
+        consultation=existing.consultation,
+        advisor=existing.advisor,
+        starts_at=existing.ends_at,
+        ends_at=existing.ends_at + timedelta(hours=1),
+        mode="video",
+    )
+
+
+@pytest.mark.django_db
+def test_the_loser_sees_that_the_time_was_just_taken_and_the_next_free_times(client):
+    advisor = AdvisorProfileFactory()
+    winner, loser = ConsultationFactory(), ConsultationFactory()
+    slot = first_slot(advisor)
+    appointment_book(consultation=winner, advisor=advisor, start=slot.start, by=winner.requester)
+
+    client.force_login(loser.requester)
+    response = client.post(
+        reverse("consultations:book", args=[loser.pk]),
+        {"slot": f"{advisor.pk}|{slot.start.isoformat()}"},
+    )
+
+    assert response.status_code == 200
+    text = [str(message) for message in response.context["messages"]]
+    assert any("just taken" in m or "gerade vergeben" in m for m in text)
+    offered = [s.start for choice in response.context["choices"] for s in choice.slots]
+    assert offered and slot.start not in offered
+    assert not Appointment.objects.filter(consultation=loser).exists()
+
+
+@pytest.mark.django_db
+def test_only_offered_slots_can_be_booked():
+    advisor = AdvisorProfileFactory()
+    case = ConsultationFactory()
+    slot = first_slot(advisor)
+    with pytest.raises(SlotTaken):  # not on the slot grid
+        appointment_book(
+            consultation=case,
+            advisor=advisor,
+            start=slot.start + timedelta(minutes=7),
+            by=case.requester,
+        )
+    with pytest.raises(ConsultationError):  # someone from elsewhere
+        other = ConsultationFactory()
+        appointment_book(consultation=case, advisor=advisor, start=slot.start, by=other.requester)
+
+
+@pytest.mark.django_db
+def test_a_second_first_conversation_is_refused_but_moving_keeps_the_advisor_free():
+    advisor = AdvisorProfileFactory()
+    case = ConsultationFactory()
+    slot = first_slot(advisor)
+    appointment = appointment_book(
+        consultation=case, advisor=advisor, start=slot.start, by=case.requester
+    )
+    with pytest.raises(ConsultationError, match="already booked"):
+        appointment_book(
+            consultation=case,
+            advisor=advisor,
+            start=slot.start + timedelta(days=1),
+            by=case.requester,
+        )
+    # Moving to the slot right after its own old time works: the old time is freed first.
+    later = next(
+        s
+        for s in free_slots(advisor, start=slot.start, end=slot.start + timedelta(days=7))
+        if s.start > slot.start
+    )
+    moved = appointment_move(appointment=appointment, start=later.start, by=case.requester)
+    assert moved.starts_at == later.start
+    assert Appointment.objects.scheduled().filter(advisor=advisor).count() == 1
