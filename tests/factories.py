@@ -153,3 +153,14 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
     mode = "video"
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consultations.Document"
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    file = factory.django.FileField(filename="konzept.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    name = "konzept.pdf"
+    content_type = "application/pdf"
+    size = 15

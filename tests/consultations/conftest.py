@@ -64,3 +64,9 @@ def advisor_profile(db):
 @pytest.fixture
 def case(member, town):
     return ConsultationFactory(requester=member, municipality=town)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded documents of tests land in a temporary folder, not in var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,300 @@
+"""The officer's side of consultations in Chromium: journey 1 (request, book, see the
+appointment) driven by labels, errors tied to their fields, and axe-core without violations
+on every page in German and English, wide and narrow.
+
+With SHOTS=1 the tests also save full-page screenshots to /tmp/shots/ for a human look.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from consultations import services
+from consultations.forms import ConsultationForm
+from consultations.models import Appointment, Consultation, Message
+from portal.advisors.models import Topic
+from tests.e2e.conftest import NARROW, WIDE
+from tests.e2e.test_accessibility import LANGUAGES, check_accessible
+from tests.factories import (
+    AdvisorProfileFactory,
+    AppointmentFactory,
+    ConsultationFactory,
+    DocumentFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path("/tmp/shots")
+
+
+def shoot(page, name):
+    """A full-page screenshot, only when SHOTS=1 (CI writes none)."""
+    if os.environ.get("SHOTS") == "1":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
+def label(field, language="de"):
+    """A field's label as the page shows it in `language` (the msgid while untranslated)."""
+    with translation.override(language):
+        return str(ConsultationForm.base_fields[field].label)
+
+
+def text(message, language="de"):
+    with translation.override(language):
+        return gettext(message)
+
+
+@pytest.fixture
+def world(transactional_db, settings, tmp_path):
+    """A verified officer in a town of North Rhine-Westphalia, a matching advisor with free
+    weekday mornings, and the topics (live_server's flush removes those of the migration)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    topics = {}
+    for position, (slug, name_de, name_en) in enumerate(
+        [
+            ("dialog", "Dialogformate mit Moscheegemeinden", "Dialogue with mosque communities"),
+            ("moscheebau", "Moscheebau", "Building a mosque"),
+        ]
+    ):
+        topics[slug], _created = Topic.objects.get_or_create(
+            slug=slug, defaults={"name_de": name_de, "name_en": name_en, "position": position}
+        )
+    town = MunicipalityFactory(name="Musterstadt", ags="05315000", state="05")
+    officer = MembershipFactory(
+        user=UserFactory(roles=["integration_officer"], full_name="Ina Beispiel"),
+        municipality=town,
+        verified=True,
+    ).user
+    advisor = AdvisorProfileFactory(
+        user__full_name="Dr. Amal Berger",
+        role_de="Beraterin für Dialogformate",
+        role_en="Advisor on dialogue formats",
+        topics=list(topics.values()),
+        states=["05"],
+        formats=["fachberatung", "prozessbegleitung"],
+        modes=["video", "in_person"],
+    )
+    return {"topics": topics, "town": town, "officer": officer, "advisor": advisor}
+
+
+@pytest.fixture
+def case(world):
+    """A case in progress with messages from both sides, a shared document and an upcoming
+    appointment."""
+    consultation = ConsultationFactory(
+        requester=world["officer"],
+        municipality=world["town"],
+        status="in_progress",
+        lead_advisor=world["advisor"],
+        topics=[world["topics"]["dialog"]],
+    )
+    Message.objects.create(
+        consultation=consultation,
+        author=world["officer"],
+        text="Anbei der Ratsbeschluss.\nWann passt Ihnen ein erstes Gespräch?",
+    )
+    Message.objects.create(
+        consultation=consultation,
+        author=world["advisor"].user,
+        from_advisors=True,
+        text="Danke, ich habe den Beschluss gelesen. Ein Termin ist gebucht.",
+    )
+    DocumentFactory(consultation=consultation, shared=True, name="ratsbeschluss-2026-03.pdf")
+    appointment = AppointmentFactory(
+        consultation=consultation,
+        advisor=world["advisor"],
+        starts_at=timezone.now().replace(microsecond=0) + timedelta(days=5),
+    )
+    return {"consultation": consultation, "appointment": appointment}
+
+
+@pytest.fixture
+def closed_case(world):
+    return ConsultationFactory(
+        requester=world["officer"],
+        municipality=world["town"],
+        status="closed",
+        lead_advisor=world["advisor"],
+    )
+
+
+def test_journey_one_request_book_and_see_the_appointment(new_page, world):
+    page = new_page(user=world["officer"])
+    page.goto(reverse("consultations:new"))
+
+    # The only verified membership is chosen already.
+    membership = page.get_by_role("group", name=label("membership")).get_by_role("radio")
+    assert membership.count() == 1
+    assert membership.is_checked()
+
+    page.get_by_role("group", name=label("format")).get_by_label(
+        text("Expert advice (Fachberatung)")
+    ).check()
+    page.get_by_role("group", name=label("topics")).get_by_label(
+        "Dialogformate mit Moscheegemeinden"
+    ).check()
+    page.get_by_label(label("concern")).fill(
+        "Nach einem Brandanschlag auf eine Moschee sucht die Stadt ein Dialogformat."
+    )
+    page.get_by_label(label("goal")).fill("Ein erstes Treffen von Verwaltung und Gemeinde.")
+    page.get_by_role("group", name=label("contact_mode")).get_by_label(text("Video call")).check()
+    page.get_by_label(label("privacy")).check()
+    shoot(page, "new-de-wide.png")
+
+    page.get_by_role("button", name=text("Send request")).click()
+    page.wait_for_load_state()
+
+    consultation = Consultation.objects.get(requester=world["officer"])
+    assert page.url.endswith(reverse("consultations:book", args=[consultation.pk]))
+    assert consultation.reference in page.locator(".alert-success, [role=status]").first.inner_text()
+    assert page.get_by_role("heading", name="Dr. Amal Berger").is_visible()
+    shoot(page, "book-de-wide.png")
+
+    slot = page.locator("button[name=slot]").first
+    advisor_id, start = slot.get_attribute("value").split("|", 1)
+    slot.click()
+    page.wait_for_load_state()
+
+    assert page.url.endswith(reverse("consultations:detail", args=[consultation.pk]))
+    appointment = Appointment.objects.get(consultation=consultation)
+    assert appointment.advisor_id == world["advisor"].pk == int(advisor_id)
+    assert appointment.starts_at.isoformat() == start
+    box = page.get_by_role("region", name=text("Appointments"))
+    assert "Dr. Amal Berger" in box.inner_text()
+    assert box.get_by_role("link", name=text("Move or cancel")).get_attribute(
+        "href"
+    ) == reverse("consultations:appointment", args=[appointment.pk])
+
+
+def test_an_empty_request_shows_errors_at_the_fields_and_keeps_the_text(new_page, world):
+    page = new_page(user=world["officer"])
+    page.goto(reverse("consultations:new"))
+    concern = "Der Stadtrat streitet über einen Gebetsraum im Rathaus."
+    page.get_by_label(label("concern")).fill(concern)
+    page.get_by_role("button", name=text("Send request")).click()
+    page.wait_for_load_state()
+
+    assert page.url.endswith(reverse("consultations:new"))
+    assert not Consultation.objects.exists()
+    assert page.get_by_label(label("concern")).input_value() == concern
+
+    def error_of(element):
+        described = element.get_attribute("aria-describedby") or ""
+        texts = [page.locator(f"[id='{ref}']").inner_text() for ref in described.split()]
+        return " ".join(texts)
+
+    for field, message in [
+        ("format", "Please choose the kind of advice."),
+        ("topics", "Please choose at least one topic."),
+        ("contact_mode", "Please choose how you would like to meet."),
+    ]:
+        group = page.get_by_role("group", name=label(field))
+        assert text(message) in error_of(group), field
+    for field, message in [
+        ("goal", "Please tell us what you hope to reach."),
+        ("privacy", "Please confirm the data-protection notice."),
+    ]:
+        control = page.get_by_label(label(field))
+        assert control.get_attribute("aria-invalid") == "true", field
+        assert text(message) in error_of(control), field
+    assert page.get_by_label(label("concern")).get_attribute("aria-invalid") is None
+
+
+PAGES = {
+    "list": lambda w, c: reverse("consultations:list"),
+    "new": lambda w, c: reverse("consultations:new"),
+    "book": lambda w, c: reverse(
+        "consultations:book",
+        args=[
+            ConsultationFactory(
+                requester=w["officer"], municipality=w["town"], topics=[w["topics"]["dialog"]]
+            ).pk
+        ],
+    ),
+    "detail": lambda w, c: reverse("consultations:detail", args=[c["consultation"].pk]),
+    "appointment": lambda w, c: reverse("consultations:appointment", args=[c["appointment"].pk]),
+    "appointment link": lambda w, c: reverse(
+        "consultations:appointment_link", args=[services.appointment_token(c["appointment"])]
+    ),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", PAGES)
+def test_consultation_page_is_accessible(new_page, world, case, name, language):
+    via_link = name == "appointment link"
+    page = new_page(language=language, user=None if via_link else world["officer"])
+    response = page.goto(PAGES[name](world, case))
+    assert response.status == 200
+    check_accessible(page, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_feedback_form_is_accessible(new_page, closed_case, language):
+    page = new_page(language=language)
+    response = page.goto(
+        reverse("consultations:feedback", args=[services.feedback_token(closed_case)])
+    )
+    assert response.status == 200
+    assert page.locator("form button[type=submit]").is_visible()
+    check_accessible(page, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_request_errors_are_accessible(new_page, world, language):
+    page = new_page(language=language, user=world["officer"])
+    page.goto(reverse("consultations:new"))
+    page.locator("form.readable button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() >= 2
+    check_accessible(page, language, reload_narrow=False)
+
+
+@pytest.mark.skipif(os.environ.get("SHOTS") != "1", reason="screenshots only with SHOTS=1")
+def test_screenshots(new_page, world, case, closed_case):
+    officer = world["officer"]
+    consultation = case["consultation"]
+
+    page = new_page(user=officer)
+    page.goto(reverse("consultations:list"))
+    shoot(page, "list-de-wide.png")
+
+    page = new_page(language="en", user=officer, viewport=NARROW)
+    page.goto(reverse("consultations:new"))
+    shoot(page, "new-en-narrow.png")
+
+    page = new_page(user=officer)
+    page.goto(reverse("consultations:detail", args=[consultation.pk]))
+    shoot(page, "detail-de-wide.png")
+
+    page = new_page(language="en", user=officer, viewport=NARROW)
+    page.goto(reverse("consultations:detail", args=[consultation.pk]))
+    shoot(page, "detail-en-narrow.png")
+
+    page = new_page(user=officer)
+    page.goto(reverse("consultations:appointment", args=[case["appointment"].pk]))
+    shoot(page, "appointment-de-wide.png")
+
+    page = new_page(viewport=NARROW)
+    page.goto(reverse("consultations:feedback", args=[services.feedback_token(closed_case)]))
+    shoot(page, "feedback-de-narrow.png")
+
+    coordinator = UserFactory(roles=["coordinator"], full_name="Corinna Koordination")
+    page = new_page(user=coordinator, viewport=WIDE)
+    response = page.goto(
+        reverse("admin:consultations_consultation_change", args=[consultation.pk])
+    )
+    assert response.status == 200
+    shoot(page, "admin-case-de-wide.png")
+    response = page.goto(f"/admin/consultations/consultation/{consultation.pk}/action/assign/")
+    assert response.status == 200
+    shoot(page, "admin-assign-de-wide.png")
