@@ -58,8 +58,8 @@ def make_cases(count, *, lead):
         Appointment(
             consultation=case,
             advisor=lead,
-            starts_at=now + timedelta(days=1, hours=2 * n),
-            ends_at=now + timedelta(days=1, hours=2 * n + 1),
+            starts_at=now + timedelta(days=1, hours=2 * (existing + n)),
+            ends_at=now + timedelta(days=1, hours=2 * (existing + n) + 1),
             mode="video",
         )
         for n, case in enumerate(cases)
