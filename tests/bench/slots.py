@@ -9,13 +9,13 @@ appointments spread over the 40 working days leave a fragmented calendar: the ha
 for the buffer checks.
 
 Measured, each the median and the worst of 50 runs after 3 warm-up runs:
-1. `free_slots(profile, ...)` as views call it: the profile's windows and absences fetched
-   from the database, the appointments from a registered busy source;
+1. `free_slots(profile, ...)` as views call it: the profile's windows, absences and
+   appointments (the consultations app's busy source) read from PostgreSQL;
 2. `compute_slots` alone, the pure computation without any query;
 3. the same as 1 for ten advisors at once (the matching page's case).
 
-Appointments live in the consultations app (issue 5); until then the busy source hands out
-500 prepared intervals, so the database time for reading them is not yet included.
+The appointments are real rows of `consultations.Appointment` (under the exclusion
+constraint), so reading them is part of the figure.
 """
 
 import argparse
@@ -98,13 +98,53 @@ def appointments(profile, now: datetime, count: int):
         for offset in range(1, 57)
         if (now + timedelta(days=offset)).astimezone(BERLIN).weekday() < 5
     ]
-    starts = [clock(h, m) for h in (8, 9, 10, 11, 14, 15, 16, 17, 18, 19) for m in (0, 40)]
+    # Every 40 minutes from 08:00 and from 14:00: 15 times a day, 10 minutes apart.
+    starts = [
+        clock(hour + minutes // 60, minutes % 60)
+        for hour in (8, 14)
+        for minutes in range(0, 6 * 60 - 30, 40)
+    ][:15]
     busy = []
     for index in range(count):
         day = days[index % len(days)]
-        start = local_instant(day, starts[(index * 7) % len(starts)])
+        # A different time for each appointment of the same day: they never overlap.
+        round_ = index // len(days)
+        start = local_instant(day, starts[(round_ + index) % len(starts)])
         busy.append(Busy(profile.pk, start, start + timedelta(minutes=30)))
     return busy
+
+
+def store_appointments(busy: dict, now: datetime) -> None:
+    """The intervals as appointment rows of one request, in bulk."""
+    from consultations.models import Appointment, Consultation
+    from portal.accounts.models import Municipality, User
+
+    requester = User.objects.create_user("bench-officer@example.org", full_name="Bench Officer")
+    town = Municipality.objects.create(
+        ags="05315000", name="Köln", kind="stadt", state="05", postcode="50667"
+    )
+    case = Consultation.objects.create(
+        reference="KV-BENCH1",
+        requester=requester,
+        municipality=town,
+        state="05",
+        format="fachberatung",
+        concern="Benchmark",
+        goal="Benchmark",
+        contact_mode="video",
+        privacy_accepted_at=now,
+    )
+    Appointment.objects.bulk_create(
+        Appointment(
+            consultation=case,
+            advisor_id=interval.advisor_id,
+            starts_at=interval.start,
+            ends_at=interval.end,
+            mode="video",
+        )
+        for intervals in busy.values()
+        for interval in intervals
+    )
 
 
 def measure(function, runs: int = 50, warmup: int = 3) -> tuple[float, float, int]:
@@ -124,22 +164,13 @@ def main():
     arguments = parser.parse_args()
     setup_django()
 
-    from portal.advisors.availability import (
-        BookingRules,
-        compute_slots,
-        free_slots,
-        register_busy_source,
-    )
+    from portal.advisors.availability import BookingRules, compute_slots, free_slots
     from portal.advisors.models import AdvisorProfile
 
     now = datetime.now(UTC)
     profiles = [make_advisor(number, now) for number in range(10)]
     busy = {p.pk: appointments(p, now, arguments.appointments) for p in profiles}
-
-    def source(advisor_ids, start, end):
-        return [b for pk in advisor_ids for b in busy[pk] if b.start < end and b.end > start]
-
-    register_busy_source(source)
+    store_appointments(busy, now)
     end = now + timedelta(weeks=8)
 
     def one_advisor():

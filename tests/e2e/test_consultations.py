@@ -155,7 +155,9 @@ def test_journey_one_request_book_and_see_the_appointment(new_page, world):
 
     consultation = Consultation.objects.get(requester=world["officer"])
     assert page.url.endswith(reverse("consultations:book", args=[consultation.pk]))
-    assert consultation.reference in page.locator(".alert-success, [role=status]").first.inner_text()
+    assert (
+        consultation.reference in page.locator(".alert-success, [role=status]").first.inner_text()
+    )
     assert page.get_by_role("heading", name="Dr. Amal Berger").is_visible()
     shoot(page, "book-de-wide.png")
 
@@ -170,9 +172,9 @@ def test_journey_one_request_book_and_see_the_appointment(new_page, world):
     assert appointment.starts_at.isoformat() == start
     box = page.get_by_role("region", name=text("Appointments"))
     assert "Dr. Amal Berger" in box.inner_text()
-    assert box.get_by_role("link", name=text("Move or cancel")).get_attribute(
-        "href"
-    ) == reverse("consultations:appointment", args=[appointment.pk])
+    assert box.get_by_role("link", name=text("Move or cancel")).get_attribute("href") == reverse(
+        "consultations:appointment", args=[appointment.pk]
+    )
 
 
 def test_an_empty_request_shows_errors_at_the_fields_and_keeps_the_text(new_page, world):
@@ -245,7 +247,7 @@ def test_the_feedback_form_is_accessible(new_page, closed_case, language):
         reverse("consultations:feedback", args=[services.feedback_token(closed_case)])
     )
     assert response.status == 200
-    assert page.locator("form button[type=submit]").is_visible()
+    assert page.get_by_role("button", name=text("Send feedback", language)).is_visible()
     check_accessible(page, language)
 
 
@@ -253,7 +255,7 @@ def test_the_feedback_form_is_accessible(new_page, closed_case, language):
 def test_request_errors_are_accessible(new_page, world, language):
     page = new_page(language=language, user=world["officer"])
     page.goto(reverse("consultations:new"))
-    page.locator("form.readable button[type=submit]").click()
+    page.get_by_role("button", name=text("Send request", language)).click()
     page.wait_for_load_state()
     assert page.locator("[aria-invalid=true]").count() >= 2
     check_accessible(page, language, reload_narrow=False)
@@ -290,9 +292,7 @@ def test_screenshots(new_page, world, case, closed_case):
 
     coordinator = UserFactory(roles=["coordinator"], full_name="Corinna Koordination")
     page = new_page(user=coordinator, viewport=WIDE)
-    response = page.goto(
-        reverse("admin:consultations_consultation_change", args=[consultation.pk])
-    )
+    response = page.goto(reverse("admin:consultations_consultation_change", args=[consultation.pk]))
     assert response.status == 200
     shoot(page, "admin-case-de-wide.png")
     response = page.goto(f"/admin/consultations/consultation/{consultation.pk}/action/assign/")
