@@ -48,7 +48,7 @@ def admin_form_data(response) -> dict:
     data = {}
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
-        for name, field in formset.management_form.fields.items():
+        for name in formset.management_form.fields:
             data[formset.management_form.add_prefix(name)] = formset.management_form[name].value()
         for form in formset.initial_forms:
             for name in form.fields:

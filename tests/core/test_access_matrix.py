@@ -7,9 +7,9 @@ fails here before it can leak anything.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from consultations.services import appointment_token, feedback_token
 from portal.core.access import PUBLIC, ROLE_PREFIX, RULES, SIGNED_LINK
 from portal.notifications.rendering import unsubscribe_token
-from consultations.services import appointment_token, feedback_token
 from tests.factories import (
     AdvisorProfileFactory,
     AppointmentFactory,
