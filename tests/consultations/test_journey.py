@@ -275,3 +275,27 @@ def test_a_colleague_reads_and_writes_but_others_get_404(client, case, town):
     stranger = UserFactory(roles=["integration_officer"])
     client.force_login(stranger)
     assert client.get(case.get_absolute_url()).status_code == 404
+
+
+def test_the_list_costs_the_same_for_3_and_30_requests(client, member, town):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import AppointmentFactory, ConsultationFactory
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("consultations:list"))
+        assert response.status_code == 200
+        return len(captured), len(response.context["consultations"])
+
+    client.force_login(member)
+    for _ in range(3):
+        AppointmentFactory(consultation=ConsultationFactory(requester=member, municipality=town))
+    few = queries()
+    for _ in range(27):
+        AppointmentFactory(consultation=ConsultationFactory(requester=member, municipality=town))
+    many = queries()
+    print(f"/consultations/: {few[0]} queries for 3 requests, {many[0]} for 30")
+    assert (few[1], many[1]) == (3, 30)
+    assert few[0] == many[0]
