@@ -150,7 +150,6 @@ class AppointmentInline(admin.StackedInline):
     extra = 0
     can_delete = False
     autocomplete_fields = ["advisor"]
-    classes = ["collapse-open"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("advisor__user")

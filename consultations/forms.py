@@ -21,6 +21,9 @@ FORMAT_EXPLANATIONS = {
 }
 
 
+CHECK = {"class": "form-check-input"}
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -50,20 +53,20 @@ class ConsultationForm(forms.Form):
     membership = MembershipChoiceField(
         label=_("On behalf of"),
         queryset=Membership.objects.none(),
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs=CHECK),
         empty_label=None,
         error_messages={"required": _("Please choose for whom you ask.")},
     )
     format = forms.ChoiceField(
         label=_("What kind of advice do you need?"),
         choices=Format.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs=CHECK),
         error_messages={"required": _("Please choose the kind of advice.")},
     )
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics"),
         queryset=Topic.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs=CHECK),
         error_messages={"required": _("Please choose at least one topic.")},
     )
     concern = forms.CharField(
@@ -83,12 +86,12 @@ class ConsultationForm(forms.Form):
         label=_("How urgent is it?"),
         choices=Urgency.choices,
         initial=Urgency.NORMAL,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs=CHECK),
     )
     contact_mode = forms.ChoiceField(
         label=_("How would you like to meet?"),
         choices=ContactMode.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs=CHECK),
         error_messages={"required": _("Please choose how you would like to meet.")},
     )
     preferred_advisor = forms.ModelChoiceField(
@@ -156,8 +159,8 @@ class FeedbackForm(forms.ModelForm):
         model = Feedback
         fields = ["rating", "usefulness", "what_changed", "comment"]
         widgets = {
-            "rating": forms.RadioSelect,
-            "usefulness": forms.RadioSelect,
+            "rating": forms.RadioSelect(attrs=CHECK),
+            "usefulness": forms.RadioSelect(attrs=CHECK),
             "what_changed": forms.Textarea(attrs={"rows": 3}),
             "comment": forms.Textarea(attrs={"rows": 3}),
         }
