@@ -127,7 +127,7 @@ def test_a_second_first_conversation_is_refused_but_moving_keeps_the_advisor_fre
     appointment = appointment_book(
         consultation=case, advisor=advisor, start=slot.start, by=case.requester
     )
-    with pytest.raises(ConsultationError, match="already booked|bereits ein Gespräch gebucht"):
+    with pytest.raises(ConsultationError, match=r"already booked|bereits ein Gespräch gebucht"):
         appointment_book(
             consultation=case,
             advisor=advisor,

@@ -91,12 +91,12 @@ def test_who_may_do_what():
 def test_refusals_need_their_reasons():
     coordinator = UserFactory(roles=["coordinator"])
     case = ConsultationFactory(status="in_triage")
-    with pytest.raises(ConsultationError, match="reason|Begründung"):
+    with pytest.raises(ConsultationError, match=r"reason|Begründung"):
         services.consultation_decline(consultation=case, reason=" ", by=coordinator)
-    with pytest.raises(ConsultationError, match="programme|Programm"):
+    with pytest.raises(ConsultationError, match=r"programme|Programm"):
         services.consultation_refer(consultation=case, referred_to="", reason="x", by=coordinator)
     lead = AdvisorProfileFactory()
-    with pytest.raises(ConsultationError, match="co-advisor|Co-Berater"):
+    with pytest.raises(ConsultationError, match=r"co-advisor|Co-Berater"):
         services.consultation_assign(consultation=case, lead=lead, co=lead, by=coordinator)
 
 
