@@ -177,6 +177,14 @@ class DocumentForm(forms.ModelForm):
     class Meta:
         model = Document
         fields = ["file", "shared"]
+        # No "currently: <path>" link: stored files are served only by the scoped view.
+        widgets = {"file": forms.FileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["file"].disabled = True
+            self.fields["file"].required = False
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from consultations.documents import ALLOWED_LABELS, MAX_FILES, check_uploads
@@ -104,11 +105,15 @@ class ConsultationForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Attachments (optional)"),
         required=False,
-        help_text=_(
-            "Up to %(count)d files of at most 10 MB each: %(types)s. For example a council "
-            "decision, a concept or a letter."
-        )
-        % {"count": MAX_FILES, "types": ALLOWED_LABELS},
+        # Lazy text with lazy placeholders: translated when the form is shown, not imported.
+        help_text=format_lazy(
+            _(
+                "Up to {count} files of at most 10 MB each: {types}. For example a council "
+                "decision, a concept or a letter."
+            ),
+            count=MAX_FILES,
+            types=ALLOWED_LABELS,
+        ),
     )
     privacy = forms.BooleanField(
         label=_(
