@@ -151,4 +151,7 @@ def test_a_card_leads_to_the_profile_and_its_request_button(new_page, advisors):
     assert photo.evaluate("image => image.naturalWidth") == 600
     button = page.locator("aside a.btn-primary")
     assert "Dr. Leyla Hamdan" in button.inner_text()
-    assert button.get_attribute("href") == reverse("account_signup")  # signed out: sign up first
+    # The request form with this advisor chosen; signed out, the form asks to log in first.
+    assert button.get_attribute("href") == (
+        reverse("consultations:new") + f"?advisor={advisors['photo'].slug}"
+    )
