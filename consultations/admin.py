@@ -131,16 +131,13 @@ class AppointmentForm(forms.ModelForm):
             raise ValidationError(_("An appointment must end after it starts."))
         advisor = data.get("advisor")
         if start and end and advisor and data.get("status") == AppointmentStatus.SCHEDULED:
-            clash = (
-                Appointment.objects.overlapping(advisor_id=advisor.pk, start=start, end=end)
-                .exclude(pk=self.instance.pk)
-                .first()
+            planned = Appointment(
+                pk=self.instance.pk, advisor=advisor, starts_at=start, ends_at=end
             )
-            if clash is not None:
-                raise ValidationError(
-                    _("%(advisor)s already has an appointment at that time (%(when)s).")
-                    % {"advisor": advisor.name, "when": clash}
-                )
+            try:
+                services.refuse_overlap(planned)
+            except ConsultationError as error:
+                raise ValidationError(error.message) from None
         return data
 
 

@@ -672,7 +672,7 @@ def appointment_record(*, consultation: Consultation, by: User, **fields) -> App
     _check_case_staff(consultation, by)
     appointment = Appointment(consultation=consultation, booked_by=by, **fields)
     _lock_advisor(appointment.advisor)
-    _refuse_overlap(appointment)
+    refuse_overlap(appointment)
     _save_appointment(appointment, by=by)
     if appointment.starts_at > timezone.now():
         _announce(appointment, kind=emails.BOOKED, now=timezone.now())
@@ -703,14 +703,15 @@ def appointment_update(*, appointment: Appointment, by: User, **fields) -> Appoi
     for name, value in fields.items():
         setattr(current, name, value)
     if current.is_scheduled:
-        _refuse_overlap(current)
+        refuse_overlap(current)
     _save_appointment(current, by=by)
     if moved and current.is_scheduled and current.starts_at > timezone.now():
         _announce(current, kind=emails.MOVED, now=timezone.now())
     return current
 
 
-def _refuse_overlap(appointment: Appointment) -> None:
+def refuse_overlap(appointment: Appointment) -> None:
+    """SlotTaken when the advisor has another scheduled appointment in that time."""
     if appointment.ends_at <= appointment.starts_at:
         raise ConsultationError(_("An appointment must end after it starts."))
     clash = (

@@ -21,6 +21,7 @@ from consultations.forms import (
     parse_slot,
 )
 from consultations.models import (
+    ENDED_STATUSES,
     Appointment,
     Consultation,
     Document,
@@ -128,7 +129,7 @@ def consultation_detail(request, pk):
             "appointments": appointments,
             "can_book": _can_book(consultation),
             "can_withdraw": services.may_act(user, consultation, "withdraw"),
-            "can_write": consultation.status not in _ENDED,
+            "can_write": consultation.status not in ENDED_STATUSES,
             "message_form": MessageForm(),
             "withdraw_form": WithdrawForm(),
             "staff_view": staff_view,
@@ -136,11 +137,8 @@ def consultation_detail(request, pk):
     )
 
 
-_ENDED = {Status.CLOSED, Status.DECLINED, Status.REFERRED, Status.WITHDRAWN}
-
-
 def _can_book(consultation: Consultation) -> bool:
-    if consultation.status in _ENDED or consultation.status == Status.CONCLUDED:
+    if consultation.status in ENDED_STATUSES or consultation.status == Status.CONCLUDED:
         return False
     return selectors.upcoming_appointment(consultation) is None
 

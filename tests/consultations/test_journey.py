@@ -176,7 +176,7 @@ def test_journeys_one_and_two(
     client.force_login(member)
     page = client.get(consultation.get_absolute_url()).content.decode()
     assert "Freitagsgebet" not in page
-    assert "Rathaus" not in page or "site" not in page
+    assert "Gespräch mit Amt für Integration" not in page  # minutes stay with the advisors
 
     # 6. The advisor concludes and closes.
     client.force_login(advisor_profile.user)
