@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -98,9 +98,7 @@ class AdvisorFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(lead_advisor_id=self.value()) | queryset.filter(
-                co_advisor_id=self.value()
-            )
+            return queryset.filter(Q(lead_advisor_id=self.value()) | Q(co_advisor_id=self.value()))
         return queryset
 
 

@@ -88,10 +88,9 @@ ACTIONS: dict[str, tuple[str, str]] = {
 
 def may_act(user: User, consultation: Consultation, action: str) -> bool:
     """Whether `user` may perform `action` on the case in its current status."""
-    target, who = ACTIONS[action]
-    reassigning = action == "assign" and consultation.status in ACTIVE_STATUSES
-    if target not in consultation.allowed_statuses and not reassigning:
+    if not _step_open(consultation, action):
         return False
+    _target, who = ACTIONS[action]
     if is_coordinating(user):
         return True
     if who == ADVISORS:
@@ -105,10 +104,16 @@ def available_actions(user: User, consultation: Consultation) -> list[str]:
     return [action for action in ACTIONS if may_act(user, consultation, action)]
 
 
-def _check_allowed(user: User, consultation: Consultation, action: str) -> None:
+def _step_open(consultation: Consultation, action: str) -> bool:
+    """The step fits the case's status (assigning again keeps an active case's status)."""
     target, _who = ACTIONS[action]
     reassigning = action == "assign" and consultation.status in ACTIVE_STATUSES
-    if target not in consultation.allowed_statuses and not reassigning:
+    return target in consultation.allowed_statuses or reassigning
+
+
+def _check_allowed(user: User, consultation: Consultation, action: str) -> None:
+    target, _who = ACTIONS[action]
+    if not _step_open(consultation, action):
         raise ConsultationError(
             _("A case that is %(current)s cannot become %(new)s.")
             % {
