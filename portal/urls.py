@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.views import healthz
+from trainings.views import certificate_verify
 
 admin.site.site_header = _("Portal administration")
 admin.site.site_title = settings.PORTAL_NAME
@@ -14,6 +15,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("portal.advisors.urls")),
     path("consultations/", include("consultations.urls")),
+    path("trainings/", include("trainings.urls")),
+    path("certificates/<str:code>/", certificate_verify, name="certificate_verify"),
     path("me/emails/", include("portal.notifications.urls")),
     path("me/", include("portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -151,14 +151,19 @@ def enqueue(notification_ids: list[int]) -> None:
 
 
 @transaction.atomic
-def notifications_cancel(*, about, kinds: list[str] | None = None, reason: str = "") -> int:
-    """Cancel the pending emails of an object (e.g. the reminders of a cancelled appointment).
+def notifications_cancel(
+    *, about, kinds: list[str] | None = None, user: User | None = None, reason: str = ""
+) -> int:
+    """Cancel the pending emails of an object (e.g. the reminders of a cancelled appointment),
+    or only those to one `user` (the reminders of one participant of a course date).
 
     Emails already sent stay as they are. Returns how many were cancelled.
     """
     pending = Notification.objects.about(about).pending().select_for_update()
     if kinds:
         pending = pending.filter(kind__in=kinds)
+    if user is not None:
+        pending = pending.filter(user=user)
     count = 0
     for notification in pending.order_by("pk"):
         _transition(

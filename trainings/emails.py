@@ -1,0 +1,134 @@
+"""The emails of course registrations, waitlists, reminders, cancelled dates and follow-ups.
+
+Rows hold ids only; the objects are loaded when the email is sent, so an email shows the
+registration as it is then, and one that lost its reason (a reminder for someone who
+cancelled meanwhile) is cancelled (`Obsolete`) instead of sent.
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.notifications.kinds import Kind, Obsolete, register
+from portal.notifications.models import Category
+from portal.notifications.rendering import absolute_url
+
+REGISTERED = "training_registered"
+WAITLISTED = "training_waitlisted"
+PROMOTED = "training_promoted"
+CANCELLED = "training_cancelled"
+REMINDER = "training_reminder"
+DATE_CANCELLED = "training_date_cancelled"
+FOLLOW_UP = "training_follow_up"
+
+
+def _registration(registration_id):
+    from trainings.models import Registration
+
+    registration = (
+        Registration.objects.select_related(
+            "course__coordinator", "course__module__programme", "date", "person"
+        )
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None:
+        raise Obsolete(_("The registration was deleted before the email went out."))
+    return registration
+
+
+def _registration_context(notification) -> dict:
+    """The registration, the dates it covers (in Berlin time) and the participant's links."""
+    from trainings.models import RegistrationStatus
+    from trainings.services import offer_for
+
+    registration = _registration(notification.context["registration_id"])
+    offer = offer_for(registration.course, registration.date)
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    return {
+        "registration": registration,
+        "course": registration.course,
+        "dates": offer.dates,
+        "deadline": offer.deadline,
+        # The video link goes to confirmed participants only.
+        "show_video_link": confirmed,
+        "course_url": absolute_url(registration.course.get_absolute_url()),
+        "mine_url": absolute_url(reverse("trainings:mine")),
+    }
+
+
+def _confirmed_context(notification) -> dict:
+    from trainings.models import RegistrationStatus
+
+    context = _registration_context(notification)
+    if context["registration"].status != RegistrationStatus.CONFIRMED:
+        raise Obsolete(_("The registration is no longer confirmed."))
+    return context
+
+
+def _waitlisted_context(notification) -> dict:
+    from trainings.services import waitlist_position
+
+    context = _registration_context(notification)
+    position = waitlist_position(context["registration"])
+    if position is None:
+        raise Obsolete(_("The person is no longer on the waitlist."))
+    context["position"] = position
+    return context
+
+
+def _reminder_context(notification) -> dict:
+    context = _confirmed_context(notification)
+    date = next((d for d in context["dates"] if d.pk == notification.context["date_id"]), None)
+    if date is None:
+        raise Obsolete(_("The date was cancelled."))
+    if date.start <= timezone.now():
+        raise Obsolete(_("The date has already begun."))
+    context["date"] = date
+    return context
+
+
+def _date_cancelled_context(notification) -> dict:
+    from trainings.models import CourseDate
+
+    context = _registration_context(notification)
+    context["date"] = CourseDate.objects.get(pk=notification.context["date_id"])
+    context["ends_registration"] = notification.context.get("ends_registration", True)
+    return context
+
+
+def _follow_up_context(notification) -> dict:
+    from trainings.models import CourseFeedback
+    from trainings.services import attended_dates, feedback_token
+
+    context = _confirmed_context(notification)
+    registration = context["registration"]
+    if not attended_dates(registration):
+        raise Obsolete(_("No attendance was recorded for this registration."))
+    context["certificate_url"] = absolute_url(
+        reverse("trainings:certificate", args=[registration.pk])
+    )
+    if not CourseFeedback.objects.filter(registration=registration).exists():
+        context["feedback_url"] = absolute_url(
+            reverse("trainings:feedback", args=[feedback_token(registration)])
+        )
+    return context
+
+
+for name, category, build in [
+    (REGISTERED, Category.TRANSACTIONAL, _confirmed_context),
+    (WAITLISTED, Category.TRANSACTIONAL, _waitlisted_context),
+    (PROMOTED, Category.TRANSACTIONAL, _confirmed_context),
+    (CANCELLED, Category.TRANSACTIONAL, _registration_context),
+    (REMINDER, Category.REMINDER, _reminder_context),
+    (DATE_CANCELLED, Category.TRANSACTIONAL, _date_cancelled_context),
+    (FOLLOW_UP, Category.FOLLOW_UP, _follow_up_context),
+]:
+    register(
+        Kind(
+            name=name,
+            category=category,
+            templates=f"trainings/email/{name}",
+            build_context=build,
+        )
+    )

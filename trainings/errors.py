@@ -1,0 +1,6 @@
+class TrainingError(Exception):
+    """A registration, cancellation or record that the rules do not allow."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message

@@ -1,0 +1,641 @@
+"""Qualification courses, their dates, competence modules, registrations and certificates.
+
+A `Course` is offered on one or more `CourseDate`s. Either its dates form a series, and one
+registration covers all of them (a three-date workshop), or each date is the same course
+offered again, and a registration is for one chosen date. Either way the thing a person
+registers for is an *offer* (`Offer`): the course and, unless it is a series, the date. Its
+seats are the smallest capacity of its scheduled dates.
+
+A `Registration` is confirmed while seats are free and wait-listed otherwise; the waitlist is
+ordered by arrival (the row's id, handed out under the lock on the offer's dates). Its status
+moves only along `TRANSITIONS`, through `services.py`.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from portal.accounts.models import FederalState, Municipality, Organisation
+from portal.advisors.models import Topic
+
+
+class CourseFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class CompletionRule(models.TextChoices):
+    ALL = "all", _("all modules")
+    SOME = "some", _("a number of the modules")
+
+
+class Programme(models.Model):
+    """A qualification series made of competence modules (Kompetenzbausteine)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    completion_rule = models.CharField(
+        _("completed with"),
+        max_length=10,
+        choices=CompletionRule.choices,
+        default=CompletionRule.ALL,
+    )
+    modules_required = models.PositiveSmallIntegerField(
+        _("modules required"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Only for “a number of the modules”: how many must be completed."),
+    )
+    published = models.BooleanField(_("published"), default=False)
+
+    class Meta:
+        verbose_name = _("training programme")
+        verbose_name_plural = _("training programmes")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completion_rule=CompletionRule.ALL) | Q(modules_required__gte=1),
+                name="programme_rule_has_number",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("trainings:programme", args=[self.slug])
+
+    def clean(self):
+        if self.completion_rule == CompletionRule.SOME and not self.modules_required:
+            raise ValidationError(
+                {"modules_required": _("Say how many modules complete the programme.")}
+            )
+
+    def required_count(self, module_count: int) -> int:
+        """How many modules complete the programme, given how many it has."""
+        if self.completion_rule == CompletionRule.SOME and self.modules_required:
+            return min(self.modules_required, module_count)
+        return module_count
+
+
+class Module(models.Model):
+    """A competence module of a programme; completed by attending every date of one of its
+    courses."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="modules", verbose_name=_("programme")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("competence module")
+        verbose_name_plural = _("competence modules")
+        ordering = ["programme", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "position"], name="module_position_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"
+
+
+class CourseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+
+class Course(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+    summary = models.CharField(
+        _("summary"), max_length=300, help_text=_("One or two sentences for the calendar.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    learning_goals = models.TextField(
+        _("learning goals"), blank=True, help_text=_("One goal per line.")
+    )
+    target_group = models.CharField(_("target group"), max_length=300, blank=True)
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True)
+    format = models.CharField(_("format"), max_length=12, choices=CourseFormat.choices)
+    module = models.ForeignKey(
+        Module,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="courses",
+        verbose_name=_("competence module"),
+        help_text=_("Attending every date of this course completes the module."),
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_courses",
+        verbose_name=_("responsible coordinator"),
+    )
+    is_series = models.BooleanField(
+        _("the dates form a series"),
+        default=True,
+        help_text=_(
+            "On: one registration covers all dates. Off: each date offers the whole course "
+            "again, and people register for one date."
+        ),
+    )
+    seats_per_municipality = models.PositiveSmallIntegerField(
+        _("seats per municipality"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: no limit. Otherwise one municipality may hold at most this many."),
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("reminder, days before"),
+        default=3,
+        help_text=_("Participants are reminded this many days before each date; 0: no reminder."),
+    )
+    published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("trainings:course", args=[self.slug])
+
+    @property
+    def goals(self) -> list[str]:
+        return [line.strip() for line in self.learning_goals.splitlines() if line.strip()]
+
+
+class DateStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("scheduled")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class CourseDateQuerySet(models.QuerySet):
+    def scheduled(self):
+        return self.filter(status=DateStatus.SCHEDULED)
+
+    def public(self):
+        """Dates of published courses, cancelled ones included (calendars show the change)."""
+        return self.filter(course__published=True)
+
+
+class CourseDate(models.Model):
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="dates", verbose_name=_("course")
+    )
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    online = models.BooleanField(
+        _("online"), default=False, help_text=_("Held as a video meeting (or hybrid).")
+    )
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    town = models.CharField(_("town"), max_length=120, blank=True)
+    state = models.CharField(
+        _("federal state"), max_length=2, choices=FederalState.choices, blank=True
+    )
+    video_link = models.URLField(
+        _("video link"),
+        blank=True,
+        help_text=_("Shown only to confirmed participants, on the course page and in emails."),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("seats"), validators=[MinValueValidator(1)], default=25
+    )
+    registration_opens = models.DateTimeField(
+        _("registration opens"), null=True, blank=True, help_text=_("Empty: open at once.")
+    )
+    registration_deadline = models.DateTimeField(
+        _("registration deadline"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Registering and cancelling end here. Empty: when the date starts. "
+            "In a series the first date's deadline counts."
+        ),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DateStatus.choices, default=DateStatus.SCHEDULED
+    )
+    cancelled_reason = models.TextField(_("reason for the cancellation"), blank=True)
+
+    objects = CourseDateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("course date")
+        verbose_name_plural = _("course dates")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="date_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_deadline__isnull=True)
+                | Q(registration_opens__isnull=True)
+                | Q(registration_deadline__gt=models.F("registration_opens")),
+                name="date_deadline_after_opening",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "start"], name="date_status_start")]
+
+    def __str__(self):
+        local = timezone.localtime(self.start)
+        return f"{self.course.title}, {local:%d.%m.%Y %H:%M}"
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = _("A date ends after it starts.")
+        if (
+            self.registration_opens
+            and self.registration_deadline
+            and self.registration_deadline <= self.registration_opens
+        ):
+            errors["registration_deadline"] = _("The deadline must come after the opening.")
+        if not self.online and not (self.venue and self.town):
+            errors["venue"] = _("Give the venue and town, or mark the date as online.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == DateStatus.CANCELLED
+
+    @property
+    def deadline(self) -> datetime:
+        return self.registration_deadline or self.start
+
+    @property
+    def hours(self) -> Decimal:
+        """Length in hours, to the half hour."""
+        seconds = Decimal((self.end - self.start).total_seconds())
+        return (seconds / 1800).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 2
+
+    @property
+    def place(self) -> str:
+        if self.online and not self.venue:
+            return str(_("Online"))
+        return ", ".join(part for part in (self.venue, self.address, self.town) if part)
+
+
+@dataclass
+class Offer:
+    """What a person registers for: a whole series, or one date of a repeated course.
+
+    `dates` are the scheduled dates the registration covers, earliest first.
+    """
+
+    course: Course
+    date: CourseDate | None
+    dates: list[CourseDate]
+
+    @property
+    def capacity(self) -> int:
+        return min((d.capacity for d in self.dates), default=0)
+
+    @property
+    def opens(self) -> datetime | None:
+        return self.dates[0].registration_opens if self.dates else None
+
+    @property
+    def deadline(self) -> datetime | None:
+        return self.dates[0].deadline if self.dates else None
+
+    @property
+    def starts(self) -> datetime | None:
+        return self.dates[0].start if self.dates else None
+
+    @property
+    def ends(self) -> datetime | None:
+        return self.dates[-1].end if self.dates else None
+
+    def is_open(self, now: datetime) -> bool:
+        if not self.dates:
+            return False
+        return (self.opens is None or self.opens <= now) and now < self.deadline
+
+    def registrations(self):
+        return Registration.objects.filter(course=self.course, date=self.date)
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed")
+    WAITLISTED = "waitlisted", _("on the waitlist")
+    CANCELLED = "cancelled", _("cancelled")
+    CALLED_OFF = "called_off", _("called off by the organisers")
+
+
+ACTIVE_REGISTRATION = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    RegistrationStatus.CONFIRMED: frozenset(
+        {RegistrationStatus.CANCELLED, RegistrationStatus.CALLED_OFF}
+    ),
+    RegistrationStatus.WAITLISTED: frozenset(
+        {
+            RegistrationStatus.CONFIRMED,
+            RegistrationStatus.CANCELLED,
+            RegistrationStatus.CALLED_OFF,
+        }
+    ),
+    RegistrationStatus.CANCELLED: frozenset(),
+    RegistrationStatus.CALLED_OFF: frozenset(),
+}
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=ACTIVE_REGISTRATION)
+
+    def confirmed(self):
+        return self.filter(status=RegistrationStatus.CONFIRMED)
+
+    def waitlisted(self):
+        return self.filter(status=RegistrationStatus.WAITLISTED).order_by("pk")
+
+
+class Registration(models.Model):
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("course")
+    )
+    date = models.ForeignKey(
+        CourseDate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("date"),
+        help_text=_("Empty for a series: the registration covers all its dates."),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="course_registrations",
+        verbose_name=_("participant"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=RegistrationStatus.choices, db_index=True
+    )
+    answers = models.JSONField(
+        _("answers"),
+        default=list,
+        blank=True,
+        help_text=_("The registration questions as asked, with the answers given."),
+    )
+    share_contact = models.BooleanField(
+        _("listed for other participants"),
+        default=False,
+        help_text=_("Name and municipality may be shown to the other confirmed participants."),
+    )
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "person"],
+                condition=Q(status__in=["confirmed", "waitlisted"]),
+                name="registration_one_active_per_course",
+                violation_error_message=_("You are already registered for this course."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["course", "date", "status"], name="registration_offer_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.course}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_REGISTRATION
+
+    @property
+    def body(self):
+        return self.municipality or self.organisation
+
+
+class Question(models.Model):
+    """A question the coordinator asks everyone who registers for a course."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("free text")
+        CHOICE = "choice", _("one of several answers")
+        YES_NO = "yes_no", _("yes or no")
+
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="questions", verbose_name=_("course")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    label = models.CharField(_("question"), max_length=200)
+    kind = models.CharField(_("kind of answer"), max_length=10, choices=Kind.choices)
+    choices = models.TextField(
+        _("answers to choose from"), blank=True, help_text=_("One per line; only for a choice.")
+    )
+    required = models.BooleanField(_("answer required"), default=False)
+
+    class Meta:
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+        ordering = ["course", "position", "pk"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def options(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    def clean(self):
+        if self.kind == self.Kind.CHOICE and len(self.options) < 2:
+            raise ValidationError({"choices": _("Give at least two answers, one per line.")})
+
+
+class Attendance(models.Model):
+    """Whether a confirmed participant was there on one date, as recorded at the door."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("registration"),
+    )
+    date = models.ForeignKey(
+        CourseDate, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("date")
+    )
+    present = models.BooleanField(_("present"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "date"], name="attendance_once_per_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.registration.person}: {self.date}"
+
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def new_certificate_code() -> str:
+    """`TB-` and two groups of four letters or digits: 40 bits, not guessable."""
+    letters = "".join(secrets.choice(CODE_ALPHABET) for _index in range(8))
+    return f"TB-{letters[:4]}-{letters[4:]}"
+
+
+class Certificate(models.Model):
+    """A certificate handed out once and verifiable by its code.
+
+    The name, title and dates are copied when it is issued, so it stays what was printed.
+    """
+
+    class Kind(models.TextChoices):
+        COURSE = "course", _("certificate of attendance")
+        PROGRAMME = "programme", _("programme certificate")
+
+    code = models.CharField(_("verification code"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="certificates",
+        verbose_name=_("participant"),
+    )
+    registration = models.OneToOneField(
+        Registration,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificate",
+        verbose_name=_("registration"),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("programme"),
+    )
+    name = models.CharField(_("name on the certificate"), max_length=200)
+    title = models.CharField(_("course or programme"), max_length=200)
+    details = models.JSONField(_("what it lists"), default=dict)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="course", registration__isnull=False, programme__isnull=True)
+                    | Q(kind="programme", registration__isnull=True, programme__isnull=False)
+                ),
+                name="certificate_of_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "programme"],
+                condition=Q(kind="programme"),
+                name="certificate_one_per_programme",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.name}, {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("certificate_verify", args=[self.code])
+
+
+class Rating(models.IntegerChoices):
+    VERY_GOOD = 5, _("very good")
+    GOOD = 4, _("good")
+    FAIR = 3, _("fair")
+    POOR = 2, _("poor")
+    VERY_POOR = 1, _("very poor")
+
+
+class CourseFeedback(models.Model):
+    """A participant's answer to the follow-up email; one per registration."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="feedback"
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("overall, how was the course?"), choices=Rating.choices
+    )
+    will_apply = models.TextField(_("what will you apply in your work?"), blank=True)
+    comment = models.TextField(
+        pgettext_lazy("feedback", "anything else you want to tell us"), blank=True
+    )
+    created_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("course feedback")
+        verbose_name_plural = _("course feedback")
+
+    def __str__(self):
+        return f"{self.registration.course}: {self.get_rating_display()}"

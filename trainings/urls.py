@@ -1,0 +1,24 @@
+from django.urls import path
+
+from trainings import views
+
+app_name = "trainings"
+
+urlpatterns = [
+    path("", views.calendar, name="calendar"),
+    path("feed.ics", views.feed, name="feed"),
+    path("mine/", views.mine, name="mine"),
+    path("dates/<int:pk>/calendar.ics", views.date_ics, name="date_ics"),
+    path("dates/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("registrations/<int:pk>/cancel/", views.registration_cancel, name="cancel"),
+    path("registrations/<int:pk>/certificate.pdf", views.certificate_pdf_view, name="certificate"),
+    path("programmes/<slug:slug>/", views.programme, name="programme"),
+    path(
+        "programmes/<slug:slug>/certificate.pdf",
+        views.programme_certificate_pdf,
+        name="programme_certificate",
+    ),
+    path("feedback/<str:token>/", views.feedback, name="feedback"),
+    path("<slug:slug>/", views.course, name="course"),
+    path("<slug:slug>/register/", views.register, name="register"),
+]

@@ -1,0 +1,431 @@
+"""Pages of the course calendar, registration, the participant's own courses, attendance at
+the door, certificates and the course feedback.
+
+Coordinators publish courses and dates in the admin (`admin.py`). A participant's pages
+fetch through `filter(person=request.user)`, so someone else's registration answers 404.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from portal.accounts.models import Membership
+from portal.accounts.roles import COORDINATOR
+from portal.core.access import public, role_required, signed_in, signed_link
+from trainings import selectors, services
+from trainings.certificates import certificate_pdf
+from trainings.errors import TrainingError
+from trainings.forms import (
+    AttendanceForm,
+    CalendarFilterForm,
+    CancelForm,
+    CourseFeedbackForm,
+    RegistrationForm,
+)
+from trainings.ics import calendar_bytes
+from trainings.models import (
+    Certificate,
+    Course,
+    CourseDate,
+    CourseFeedback,
+    DateStatus,
+    Programme,
+    Registration,
+    RegistrationStatus,
+)
+
+PAGE_SIZE = 20
+
+
+# --- The public calendar -------------------------------------------------------------------
+
+
+@public
+def calendar(request):
+    now = timezone.now()
+    form = CalendarFilterForm(request.GET or None, now=now)
+    filters = form.filters() if request.GET else {}
+    page = Paginator(selectors.calendar_dates(now=now, **filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "trainings/calendar.html",
+        {
+            "form": form,
+            "page": page,
+            "now": now,
+            "query": query.urlencode(),
+            "filtered": any(filters.values()) if filters else False,
+            "programmes": selectors.programmes_public(),
+        },
+    )
+
+
+@public
+def feed(request):
+    response = HttpResponse(
+        calendar_bytes(selectors.feed_dates(), name=_("Courses and workshops")),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="trainings.ics"'
+    return response
+
+
+@public
+def date_ics(request, pk):
+    date = get_object_or_404(CourseDate.objects.public().select_related("course"), pk=pk)
+    response = HttpResponse(
+        calendar_bytes([date], name=date.course.title), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="course-date-{date.pk}.ics"'
+    return response
+
+
+@public
+def course(request, slug):
+    course = get_object_or_404(
+        selectors.courses_visible_to(request.user)
+        .select_related("module__programme", "coordinator")
+        .prefetch_related("topics"),
+        slug=slug,
+    )
+    now = timezone.now()
+    dates = list(selectors.course_dates(course))
+    registration = None
+    if request.user.is_authenticated:
+        registration = (
+            course.registrations.active().filter(person=request.user).select_related("date").first()
+        )
+    confirmed = registration is not None and registration.status == RegistrationStatus.CONFIRMED
+    scheduled = [d for d in dates if d.status == DateStatus.SCHEDULED]
+    return render(
+        request,
+        "trainings/course.html",
+        {
+            "course": course,
+            "dates": dates,
+            "series": scheduled[0] if course.is_series and scheduled else None,
+            "now": now,
+            "registration": registration,
+            "position": services.waitlist_position(registration) if registration else None,
+            "may_cancel": registration is not None and services.may_cancel(registration, now),
+            "show_video_link": confirmed,
+            "participants": (
+                list(selectors.participants_shared(course, registration.date)) if confirmed else []
+            ),
+        },
+    )
+
+
+@public
+def programme(request, slug):
+    programme = get_object_or_404(
+        Programme.objects.filter(published=True).prefetch_related("modules"), slug=slug
+    )
+    courses = (
+        Course.objects.published()
+        .filter(module__programme=programme)
+        .select_related("module")
+        .order_by("module__position", "title")
+    )
+    progress = None
+    if request.user.is_authenticated:
+        progress = services.programme_progress(request.user, programme)
+    return render(
+        request,
+        "trainings/programme.html",
+        {
+            "programme": programme,
+            "modules": [
+                (module, [c for c in courses if c.module_id == module.pk])
+                for module in programme.modules.all()
+            ],
+            "progress": progress,
+            "certificate": (
+                Certificate.objects.filter(person=request.user, programme=programme).first()
+                if request.user.is_authenticated
+                else None
+            ),
+        },
+    )
+
+
+# --- Registering and cancelling --------------------------------------------------------------
+
+
+@signed_in
+def register(request, slug):
+    course = get_object_or_404(Course.objects.published().prefetch_related("questions"), slug=slug)
+    memberships = Membership.objects.filter(user=request.user)
+    if not memberships.filter(verified=True).exists():
+        return render(
+            request,
+            "trainings/not_yet.html",
+            {
+                "course": course,
+                "pending": memberships.filter(verified=False).select_related(
+                    "municipality", "organisation"
+                ),
+            },
+        )
+    existing = course.registrations.active().filter(person=request.user).first()
+    if existing:
+        messages.info(request, _("You are already registered for this course."))
+        return redirect(course)
+
+    now = timezone.now()
+    open_dates = [
+        date
+        for date in selectors.course_dates(course)
+        if date.status == DateStatus.SCHEDULED
+        and date.offer_deadline > now
+        and (date.offer_opens is None or date.offer_opens <= now)
+    ]
+    if not open_dates:
+        messages.error(request, _("Registration for this course is closed."))
+        return redirect(course)
+    initial = {}
+    if request.GET.get("date", "").isdigit():
+        initial["date"] = int(request.GET["date"])
+    form = RegistrationForm(
+        request.POST or None, user=request.user, course=course, dates=open_dates, initial=initial
+    )
+    if len(form.fields["membership"].queryset) == 1:
+        form.fields["membership"].initial = form.fields["membership"].queryset[0].pk
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                registration = services.registration_create(
+                    person=request.user,
+                    course=course,
+                    date=form.cleaned_data.get("date"),
+                    membership=form.cleaned_data["membership"],
+                    answers=form.answers(),
+                    share_contact=form.cleaned_data["share_contact"],
+                )
+            except TrainingError as error:
+                messages.error(request, error.message)
+            else:
+                if registration.status == RegistrationStatus.CONFIRMED:
+                    messages.success(
+                        request,
+                        _("You are registered. A confirmation is on its way to your inbox."),
+                    )
+                else:
+                    messages.warning(
+                        request,
+                        _(
+                            "The course is full, so you are on the waitlist, position "
+                            "%(position)s. If a seat becomes free, it is yours at once and "
+                            "we tell you by email."
+                        )
+                        % {"position": services.waitlist_position(registration)},
+                    )
+                return redirect(course)
+        else:
+            messages.error(
+                request, _("Please correct the marked fields; nothing has been saved yet.")
+            )
+    offer = services.offer_for(course) if course.is_series else None
+    return render(
+        request,
+        "trainings/register.html",
+        {
+            "course": course,
+            "form": form,
+            "series_dates": offer.dates if offer else [],
+            "full": bool(open_dates) and all(date.free <= 0 for date in open_dates),
+        },
+    )
+
+
+def _own_registration(request, pk) -> Registration:
+    return get_object_or_404(
+        Registration.objects.filter(person=request.user).select_related("course", "date"),
+        pk=pk,
+    )
+
+
+@signed_in
+def registration_cancel(request, pk):
+    registration = _own_registration(request, pk)
+    if not services.may_cancel(registration):
+        messages.error(
+            request,
+            _("This registration can no longer be cancelled here. Please write to the coordinator.")
+            if registration.is_active
+            else _("This registration has already been cancelled."),
+        )
+        return redirect("trainings:mine")
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registration_cancel(registration=registration, by=request.user)
+        except TrainingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your registration has been cancelled."))
+        return redirect("trainings:mine")
+    offer = services.offer_for(registration.course, registration.date)
+    return render(
+        request,
+        "trainings/cancel.html",
+        {"registration": registration, "form": form, "dates": offer.dates},
+    )
+
+
+@signed_in
+def mine(request):
+    now = timezone.now()
+    registrations = list(selectors.registrations_of(request.user))
+    rows = []
+    for registration in registrations:
+        offer = services.offer_for(registration.course, registration.date)
+        rows.append(
+            {
+                "registration": registration,
+                "dates": offer.dates,
+                "may_cancel": registration.is_active and bool(offer.dates) and now < offer.deadline,
+                "attended": services.attended_dates(registration),
+            }
+        )
+    return render(
+        request,
+        "trainings/mine.html",
+        {
+            "active": [row for row in rows if row["registration"].is_active],
+            "past": [row for row in rows if not row["registration"].is_active],
+            "programmes": selectors.programmes_of(request.user),
+        },
+    )
+
+
+# --- Certificates ----------------------------------------------------------------------------
+
+
+def _pdf_response(certificate: Certificate, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        certificate_pdf(certificate, language=get_language() or "de"),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@signed_in
+def certificate_pdf_view(request, pk):
+    registration = _own_registration(request, pk)
+    try:
+        certificate = services.certificate_for_registration(registration=registration)
+    except TrainingError as error:
+        messages.error(request, error.message)
+        return redirect("trainings:mine")
+    return _pdf_response(certificate, f"{certificate.code}.pdf")
+
+
+@signed_in
+def programme_certificate_pdf(request, slug):
+    programme = get_object_or_404(Programme.objects.filter(published=True), slug=slug)
+    try:
+        certificate = services.certificate_for_programme(person=request.user, programme=programme)
+    except TrainingError as error:
+        messages.error(request, error.message)
+        return redirect(programme)
+    return _pdf_response(certificate, f"{certificate.code}.pdf")
+
+
+@public
+def certificate_verify(request, code):
+    certificate = (
+        Certificate.objects.filter(code=code.strip().upper()).only("code", "name", "title").first()
+    )
+    return render(
+        request,
+        "trainings/verify.html",
+        {"certificate": certificate, "code": code},
+        status=200 if certificate else 404,
+    )
+
+
+# --- Attendance at the door ------------------------------------------------------------------
+
+
+@role_required(COORDINATOR)
+def attendance(request, pk):
+    date = get_object_or_404(CourseDate.objects.select_related("course"), pk=pk)
+    if request.method == "POST":
+        form = AttendanceForm(request.POST)
+        if form.is_valid():
+            registration = get_object_or_404(
+                services.attendance_list(date), pk=form.cleaned_data["registration"]
+            )
+            try:
+                services.attendance_record(
+                    date=date,
+                    registration=registration,
+                    present=form.cleaned_data["present"],
+                    by=request.user,
+                )
+            except TrainingError as error:
+                messages.error(request, error.message)
+            return redirect(f"{request.path}#registration-{registration.pk}")
+        messages.error(request, _("That did not work; please try again."))
+        return redirect(request.path)
+    registrations = list(
+        services.attendance_list(date)
+        .select_related("person", "municipality", "organisation")
+        .order_by("person__full_name", "pk")
+    )
+    marks = {
+        attendance.registration_id: attendance.present for attendance in date.attendances.all()
+    }
+    rows = [(registration, marks.get(registration.pk)) for registration in registrations]
+    return render(
+        request,
+        "trainings/attendance.html",
+        {
+            "date": date,
+            "rows": rows,
+            "present_count": sum(1 for _row, mark in rows if mark),
+            "can_record": date.status == DateStatus.SCHEDULED
+            and timezone.now() >= date.start - services.ATTENDANCE_FROM,
+        },
+    )
+
+
+# --- Feedback ----------------------------------------------------------------------------------
+
+
+@signed_link
+def feedback(request, token):
+    registration = services.registration_from_feedback_token(token)
+    if registration is None:
+        raise Http404
+    if CourseFeedback.objects.filter(registration=registration).exists():
+        return render(
+            request, "trainings/feedback.html", {"registration": registration, "used": True}
+        )
+    form = CourseFeedbackForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.feedback_submit(registration=registration, **form.cleaned_data)
+            except TrainingError:
+                return render(
+                    request,
+                    "trainings/feedback.html",
+                    {"registration": registration, "used": True},
+                )
+            return render(
+                request, "trainings/feedback.html", {"registration": registration, "thanks": True}
+            )
+        messages.error(request, _("Please correct the marked fields; nothing has been saved yet."))
+    return render(request, "trainings/feedback.html", {"registration": registration, "form": form})
