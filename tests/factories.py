@@ -164,3 +164,50 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     name = "konzept.pdf"
     content_type = "application/pdf"
     size = 15
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    """A published three-date series (add the dates with CourseDateFactory)."""
+
+    class Meta:
+        model = "trainings.Course"
+
+    title = factory.Sequence(lambda n: f"Werkstatt kommunale Integrationsarbeit {n}")
+    slug = factory.Sequence(lambda n: f"werkstatt-{n}")
+    summary = "Drei Termine zu Grundlagen, Empowerment und Konfliktkommunikation."
+    format = "in_person"
+    is_series = True
+    published = True
+
+
+class CourseDateFactory(factory.django.DjangoModelFactory):
+    """A scheduled date in Stuttgart, three weeks ahead, 25 seats."""
+
+    class Meta:
+        model = "trainings.CourseDate"
+
+    course = factory.SubFactory(CourseFactory)
+    start = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=21)).replace(
+            hour=8, minute=0, second=0, microsecond=0
+        )
+    )
+    end = factory.LazyAttribute(lambda date: date.start + timedelta(hours=6))
+    venue = "Forum am Schlossgarten"
+    address = "Schlossstraße 1"
+    town = "Stuttgart"
+    state = FederalState.BADEN_WUERTTEMBERG
+    capacity = 25
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A confirmed registration written directly (no service, no emails): for fixtures."""
+
+    class Meta:
+        model = "trainings.Registration"
+
+    course = factory.SubFactory(CourseFactory)
+    person = factory.SubFactory(UserFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    status = "confirmed"
+    confirmed_at = factory.LazyFunction(timezone.now)

@@ -121,6 +121,10 @@ class RegistrationForm(forms.Form):
         for question in self.questions:
             self.fields[self.question_field(question)] = self._field_for(question)
 
+    def question_fields(self) -> list:
+        """The bound fields of the course's questions with the kind of answer each takes."""
+        return [(self[self.question_field(q)], q.kind) for q in self.questions]
+
     @staticmethod
     def question_field(question: Question) -> str:
         return f"question_{question.pk}"

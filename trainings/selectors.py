@@ -148,8 +148,27 @@ def registrations_of(user):
     """A person's own registrations, newest first, with what their page shows."""
     if not user.is_authenticated:
         return Registration.objects.none()
+    ahead = (
+        Registration.objects.waitlisted()
+        .filter(course=OuterRef("course"), pk__lt=OuterRef("pk"))
+        .filter(Q(date=OuterRef("date")) | Q(date__isnull=True))
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Registration.objects.filter(person=user)
+        .annotate(
+            position=Case(
+                When(
+                    status=RegistrationStatus.WAITLISTED,
+                    then=Coalesce(Subquery(ahead), 0) + 1,
+                ),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
         .select_related("course__module__programme", "date", "certificate", "feedback")
         .prefetch_related(
             Prefetch(

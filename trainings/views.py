@@ -296,12 +296,14 @@ def mine(request):
                 "attended": services.attended_dates(registration),
             }
         )
+    ended = [row for row in rows if row["dates"] and row["dates"][-1].end < now]
     return render(
         request,
         "trainings/mine.html",
         {
-            "active": [row for row in rows if row["registration"].is_active],
-            "past": [row for row in rows if not row["registration"].is_active],
+            "upcoming": [row for row in rows if row["registration"].is_active and row not in ended],
+            "past": [row for row in ended if row["registration"].is_active],
+            "cancelled": [row for row in rows if not row["registration"].is_active],
             "programmes": selectors.programmes_of(request.user),
         },
     )

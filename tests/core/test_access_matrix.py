@@ -14,9 +14,13 @@ from tests.factories import (
     AdvisorProfileFactory,
     AppointmentFactory,
     ConsultationFactory,
+    CourseDateFactory,
     MembershipFactory,
+    RegistrationFactory,
     UserFactory,
 )
+from trainings.models import Certificate, Programme
+from trainings.services import feedback_token as course_feedback_token
 
 OWN_MODULES = ("portal.", "consultations.", "trainings.", "exchanges.")
 
@@ -64,6 +68,28 @@ def sample_url(name):
         kwargs = {"token": appointment_token(AppointmentFactory())}
     elif name == "consultations:feedback":
         kwargs = {"token": feedback_token(ConsultationFactory(status="closed"))}
+    elif name in {"trainings:course", "trainings:register"}:
+        kwargs = {"slug": CourseDateFactory().course.slug}
+    elif name in {"trainings:date_ics", "trainings:attendance"}:
+        kwargs = {"pk": CourseDateFactory().pk}
+    elif name in REGISTRATION_URLS:
+        kwargs = {"pk": RegistrationFactory().pk}  # someone else's registration
+    elif name in {"trainings:programme", "trainings:programme_certificate"}:
+        programme = Programme.objects.create(title="Reihe", slug="reihe", published=True)
+        kwargs = {"slug": programme.slug}
+    elif name == "trainings:feedback":
+        kwargs = {"token": course_feedback_token(RegistrationFactory())}
+    elif name == "certificate_verify":
+        registration = RegistrationFactory()
+        certificate = Certificate.objects.create(
+            code="TB-ABCD-EFGH",
+            kind=Certificate.Kind.COURSE,
+            person=registration.person,
+            registration=registration,
+            name="Aylin Demir",
+            title=registration.course.title,
+        )
+        kwargs = {"code": certificate.code}
     return reverse(name, kwargs=kwargs)
 
 
@@ -76,6 +102,8 @@ CASE_URLS = {
     "consultations:document",
     "consultations:appointment",
 }
+# A participant's own registration: someone else's answers 404 (tests/trainings).
+REGISTRATION_URLS = {"trainings:cancel", "trainings:certificate"}
 POST_ONLY = {"consultations:withdraw", "consultations:message", "accounts:membership_withdraw"}
 
 
@@ -121,7 +149,7 @@ def test_signed_in_officers_reach_every_view_but_not_other_peoples_data(
 
     response = client.post(url) if name in POST_ONLY or "language" in name else client.get(url)
 
-    if name in {"accounts:membership_withdraw", "advisors:photo"} | CASE_URLS:
+    if name in {"accounts:membership_withdraw", "advisors:photo"} | CASE_URLS | REGISTRATION_URLS:
         assert response.status_code == 404  # someone else's membership or request, a hidden profile
     elif view.access_rule.startswith(ROLE_PREFIX):
         assert response.status_code == 404  # a page of another role does not exist for them
