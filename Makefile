@@ -54,6 +54,7 @@ messages: install
 bench: install
 	$(PY) -m tests.bench.slots --appointments 500
 	$(PY) -m tests.bench.outbox --emails 10000
+	$(PY) -m tests.bench.calendar --sizes 10,1000,10000
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache/

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -54,8 +55,13 @@ class ProgrammeAdmin(admin.ModelAdmin):
     inlines = [ModuleInline]
 
 
+# Video links typed without a scheme are meant as https.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class CourseDateInline(admin.StackedInline):
     model = CourseDate
+    formfield_overrides = URL_FIELDS
     extra = 0
     fields = [
         ("start", "end"),
@@ -193,6 +199,7 @@ class CancelDateForm(forms.Form):
 
 @admin.register(CourseDate)
 class CourseDateAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["__str__", "place_display", "status", "seats_display", "links"]
     list_filter = ["status", "course__format", "state", "course"]
     search_fields = ["course__title", "venue", "town"]

@@ -182,7 +182,7 @@ def registrations_of(user):
 
 
 def programmes_public():
-    return Programme.objects.filter(published=True).prefetch_related("modules")
+    return Programme.objects.filter(published=True)
 
 
 def participants_shared(course: Course, date: CourseDate | None):

@@ -143,7 +143,6 @@ def registration_create(
 ) -> Registration:
     """Register for a course: a free seat confirms, a full course puts the person on the
     waitlist. Nobody sees an error because others registered at the same moment."""
-    now = now or timezone.now()
     if not course.published:
         raise TrainingError(_("This course is not open for registration."))
     if membership.user_id != person.pk or not membership.verified:
@@ -157,6 +156,8 @@ def registration_create(
     stored_answers = clean_answers(course, answers or {})
 
     offer = _lock_offer(course, date)
+    # Read the clock under the lock: registered-at times then follow the order of arrival.
+    now = now or timezone.now()
     if not offer.dates:
         raise TrainingError(_("This date was cancelled; registration is not possible."))
     if offer.opens and now < offer.opens:

@@ -126,7 +126,7 @@ def participant(name):
     return membership
 
 
-def register(course, name):
+def sign_up(course, name):
     membership = participant(name)
     return registration_create(person=membership.user, course=course, membership=membership)
 
@@ -134,13 +134,13 @@ def register(course, name):
 @pytest.fixture
 def confirmed(course):
     """Jana Becker holds the only seat."""
-    return register(course, "Jana Becker")
+    return sign_up(course, "Jana Becker")
 
 
 @pytest.fixture
 def waiting(course, confirmed):
     """Tobias Wendt is first on the waitlist, Ina Officer second."""
-    return register(course, "Tobias Wendt"), register(course, "Ina Officer")
+    return sign_up(course, "Tobias Wendt"), sign_up(course, "Ina Officer")
 
 
 # --- Registered, waitlisted, promoted, cancelled -------------------------------------------
@@ -225,14 +225,10 @@ def test_a_cancelled_seat_promotes_the_first_on_the_waitlist(confirmed, waiting)
 
     cancelled = render(outbox(emails.CANCELLED, confirmed.person))
     assert cancelled.subject == f"Registration cancelled: {TITLE}"
-    assert f"your registration for the course “{TITLE}” has been cancelled" in (
-        cancelled.body_text
-    )
+    assert f"your registration for the course “{TITLE}” has been cancelled" in (cancelled.body_text)
     assert f"{FIRST_DAY_EN}, 09:30 to 16:00" in cancelled.body_text
     assert VIDEO_LINK not in everything(cancelled)
-    assert url(reverse("trainings:course", args=[TITLE and "konfliktkommunikation"])) in (
-        cancelled.body_text
-    )
+    assert url(reverse("trainings:course", args=[confirmed.course.slug])) in cancelled.body_text
     assert_clean(cancelled, "en")
 
     for row in (outbox(emails.PROMOTED, first.person), outbox(emails.CANCELLED, confirmed.person)):
@@ -292,9 +288,7 @@ def test_a_cancelled_date_of_a_series_names_the_reason_and_the_dates_left(
 
     rendered = render(outbox(emails.DATE_CANCELLED, confirmed.person))
     assert rendered.subject == f"Date cancelled: {TITLE} on {FIRST_DAY_EN}"
-    assert f"the organisers have cancelled the date of the course “{TITLE}”" in (
-        rendered.body_text
-    )
+    assert f"the organisers have cancelled the date of the course “{TITLE}”" in (rendered.body_text)
     assert f"on {FIRST_DAY_EN}, 09:30 to 16:00." in rendered.body_text
     assert f"Reason: {REASON}" in rendered.body_text
     assert "Die Referentin ist erkrankt &amp; der Raum fehlt." in rendered.body_html
@@ -325,9 +319,7 @@ def test_cancelling_the_last_date_ends_the_registration(
     course_date_cancel(date=first_date, by=coordinator_user, reason=REASON)
     course_date_cancel(date=second_date, by=coordinator_user)
 
-    rendered = render(
-        outbox(emails.DATE_CANCELLED, confirmed.person, date_id=second_date.pk), "en"
-    )
+    rendered = render(outbox(emails.DATE_CANCELLED, confirmed.person, date_id=second_date.pk), "en")
     assert rendered.subject == f"Date cancelled: {TITLE} on {SECOND_DAY_EN}"
     assert "Your registration for the course therefore ends." in rendered.body_text
     assert "You do not need to do anything else." in rendered.body_text
@@ -336,9 +328,7 @@ def test_cancelling_the_last_date_ends_the_registration(
     assert VIDEO_LINK not in everything(rendered)
     assert_clean(rendered, "en")
 
-    german = render(
-        outbox(emails.DATE_CANCELLED, confirmed.person, date_id=second_date.pk), "de"
-    )
+    german = render(outbox(emails.DATE_CANCELLED, confirmed.person, date_id=second_date.pk), "de")
     assert TITLE in german.subject
     assert SECOND_DAY_DE in german.subject
     assert_clean(german, "de")
@@ -385,7 +375,9 @@ def test_follow_up_links_the_certificate_and_a_feedback_form_used_once(
     assert "about two minutes" in rendered.body_text
     assert "can be used to answer once" in rendered.body_text
     prefix = url(reverse("trainings:feedback", args=["TOKEN"])).removesuffix("TOKEN/")
-    (feedback_link,) = {link for link in LINK.findall(rendered.body_text) if link.startswith(prefix)}
+    (feedback_link,) = {
+        link for link in LINK.findall(rendered.body_text) if link.startswith(prefix)
+    }
     token = feedback_link.removeprefix(prefix).rstrip("/")
     assert registration_from_feedback_token(token) == confirmed
     assert f'href="{feedback_link}"' in rendered.body_html
@@ -411,9 +403,9 @@ def test_follow_up_links_the_certificate_and_a_feedback_form_used_once(
 
 def scenario(kind, course, coordinator_user) -> Notification:
     """The outbox row of one kind, written by the services in a state it is sent in."""
-    holder = register(course, "Jana Becker")
-    waiter = register(course, "Tobias Wendt")
-    first_date, second_date = course.dates.order_by("start")
+    holder = sign_up(course, "Jana Becker")
+    waiter = sign_up(course, "Tobias Wendt")
+    first_date = course.dates.order_by("start").first()
     if kind == emails.REGISTERED:
         return outbox(kind, holder.person)
     if kind == emails.WAITLISTED:
@@ -463,7 +455,6 @@ def test_every_kind_renders_in_german_and_english(kind, course, coordinator_user
         assert TITLE in rendered.body_text
         assert TITLE in rendered.body_html
         assert rendered.body_text.startswith(f"{hello} {recipient.full_name},")
-        assert url(reverse("trainings:course", args=[course.slug])) in everything(rendered) or (
-            kind == emails.FOLLOW_UP
-        )
+        if kind != emails.FOLLOW_UP:
+            assert url(reverse("trainings:course", args=[course.slug])) in rendered.body_html
         assert_clean(rendered, language)
