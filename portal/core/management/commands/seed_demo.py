@@ -9,6 +9,7 @@ from portal.accounts import demo as accounts_demo
 from portal.accounts.models import Municipality
 from portal.accounts.register import DEFAULT_REGISTER, import_register
 from portal.advisors import demo as advisors_demo
+from trainings import demo as trainings_demo
 
 # The full register has about 11,300 municipalities and districts.
 REGISTER_LOADED_AT = 11_000
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Requests for advice: %(count)d.") % {"count": Consultation.objects.count()}
         )
+        courses = trainings_demo.seed()
+        self.stdout.write(f"{_('Courses')}: {len(courses)}.")
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Demo logins:")))
         for role, email in logins:
             self.stdout.write(f"  {role:<30} {email}")
