@@ -303,11 +303,11 @@ def registration_cancel(
 
     Returns the people promoted. Coordinators may cancel after the deadline too.
     """
-    now = now or timezone.now()
     coordinating = is_coordinating(by)
     if registration.person_id != by.pk and not coordinating:
         raise TrainingError(_("You may not cancel this registration."))
     offer = _lock_offer(registration.course, registration.date)
+    now = now or timezone.now()  # under the lock, like registrations
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not registration.is_active:
         raise TrainingError(_("This registration has already been cancelled."))
@@ -333,8 +333,8 @@ def offer_refill(
     *, course: Course, date: CourseDate | None = None, now: datetime | None = None
 ) -> list[Registration]:
     """After the capacity was raised: hand the new seats to the waitlist."""
-    now = now or timezone.now()
-    return _fill_from_waitlist(_lock_offer(course, date), now=now)
+    offer = _lock_offer(course, date)
+    return _fill_from_waitlist(offer, now=now or timezone.now())
 
 
 @transaction.atomic
@@ -423,6 +423,9 @@ def course_date_cancel(
                 kind=emails.FOLLOW_UP,
                 due_at=remaining.ends + FOLLOW_UP_AFTER,
             )
+    if not ends_everything:
+        # The cancelled date may have had the fewest seats: the rest of the series has more.
+        _fill_from_waitlist(_lock_offer(course, None), now=now)
     return told
 
 

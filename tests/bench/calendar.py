@@ -132,6 +132,19 @@ def measure(function, runs: int = 30, warmup: int = 3) -> tuple[float, float]:
     return statistics.median(timings), max(timings)
 
 
+def count_queries(connection, function) -> int:
+    """How many SQL statements `function` runs."""
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        function()
+    return len(statements)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10,1000,10000")
@@ -152,16 +165,12 @@ def main():
             assert response.status_code == 200, response.status_code
             return response
 
-        queries = []
-        with connection.execute_wrapper(
-            lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
-        ):
-            page()
+        queries = count_queries(connection, page)
         plain = measure(page)
         free = measure(lambda: page("?free=on"))
         feed = measure(lambda: client.get("/trainings/feed.ics"), runs=5, warmup=1)
         print(
-            f"{size:>6}  {len(queries):>7}  {plain[0]:>10.1f} ms ({plain[1]:.1f})"
+            f"{size:>6}  {queries:>7}  {plain[0]:>10.1f} ms ({plain[1]:.1f})"
             f"  {free[0]:>10.1f} ms ({free[1]:.1f})  {feed[0]:>10.1f} ms"
         )
 

@@ -17,7 +17,6 @@ from tests.factories import (
     CourseDateFactory,
     CourseFactory,
     MembershipFactory,
-    MunicipalityFactory,
     RegistrationFactory,
     UserFactory,
 )

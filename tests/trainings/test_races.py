@@ -124,7 +124,10 @@ def test_cancellations_during_registrations_give_each_seat_to_the_first_waiting(
             connection.close()
 
     def cancelling(registration):
-        return lambda: ("cancel", registration_cancel(registration=registration, by=registration.person))
+        return lambda: (
+            "cancel",
+            registration_cancel(registration=registration, by=registration.person),
+        )
 
     def registering(membership):
         return lambda: (
@@ -169,8 +172,7 @@ def test_cancellations_during_registrations_give_each_seat_to_the_first_waiting(
     for registration in waiting:
         assert Notification.objects.about(registration).filter(kind=emails.PROMOTED).count() == 1
         assert (
-            Notification.objects.filter(user=registration.person, kind=emails.REMINDER).count()
-            == 3
+            Notification.objects.filter(user=registration.person, kind=emails.REMINDER).count() == 3
         )
 
 
@@ -195,7 +197,7 @@ def test_one_person_registering_for_two_dates_at_once_gets_one_seat_and_a_clear_
         assert kinds == ["error", "ok"], pair
         error = next(value for kind, value in pair if kind == "error")
         assert type(error) is TrainingError, repr(error)  # no IntegrityError leaks out
-        assert (
-            "already registered" in error.message or "bereits angemeldet" in error.message
-        ), error.message
+        assert "already registered" in error.message or "bereits angemeldet" in error.message, (
+            error.message
+        )
         assert Registration.objects.filter(course=course, person=membership.user).count() == 1

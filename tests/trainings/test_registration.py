@@ -57,9 +57,7 @@ def assert_confirmation_emails(registration, kind):
 # --- Seats and the waitlist ----------------------------------------------------------------
 
 
-def test_a_free_seat_confirms_and_writes_the_confirmation_reminders_and_follow_up(
-    series, register
-):
+def test_a_free_seat_confirms_and_writes_the_confirmation_reminders_and_follow_up(series, register):
     registration = register(series)
 
     assert registration.status == RegistrationStatus.CONFIRMED
