@@ -195,7 +195,7 @@ class Course(models.Model):
 
 class DateStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("scheduled")
-    CANCELLED = "cancelled", _("cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("course date", "cancelled")
 
 
 class CourseDateQuerySet(models.QuerySet):
