@@ -9,10 +9,12 @@ emails each step implies are written to the outbox in that transaction too.
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from portal.accounts.models import Membership, User
 from portal.accounts.roles import is_coordinating
@@ -114,7 +116,10 @@ def clean_answers(course: Course, raw: dict) -> list[dict]:
     for question in course.questions.all():
         value = raw.get(question.pk)
         if question.kind == Question.Kind.YES_NO:
-            text = {True: _("yes"), False: _("no")}.get(value, "")
+            # Stored in the portal's language, so a participant list reads the same whoever
+            # registered in which language.
+            with override(settings.LANGUAGE_CODE):
+                text = {True: _("yes"), False: _("no")}.get(value, "")
         else:
             text = (value or "").strip()
         if question.required and text == "":
