@@ -2,6 +2,7 @@
 
 The stylesheet is a file (`static/css/certificate.css`) handed to weasyprint, not inline
 styles, and fonts come from the system (DejaVu), so a certificate looks the same offline.
+weasyprint draws text with Pango (Debian: libpango-1.0-0, libpangoft2-1.0-0).
 """
 
 from datetime import datetime
@@ -11,7 +12,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import override
-from weasyprint import CSS, HTML
 
 from portal.notifications.rendering import absolute_url
 from trainings.models import Certificate
@@ -33,6 +33,10 @@ def _dates(certificate: Certificate) -> list[dict]:
 
 def certificate_pdf(certificate: Certificate, *, language: str) -> bytes:
     """The certificate in the given language, as PDF bytes."""
+    # Imported here: weasyprint loads Pango when imported, and the rest of the portal
+    # should start on a machine without it.
+    from weasyprint import CSS, HTML
+
     with override(language):
         html = render_to_string(
             "trainings/certificate_pdf.html",
