@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from consultations.models import Rating  # the same five-step scale as the advice's feedback
 from portal.accounts.models import FederalState, Municipality, Organisation
 from portal.advisors.models import Topic
 
@@ -608,14 +609,6 @@ class Certificate(models.Model):
 
     def get_absolute_url(self):
         return reverse("certificate_verify", args=[self.code])
-
-
-class Rating(models.IntegerChoices):
-    VERY_GOOD = 5, _("very good")
-    GOOD = 4, _("good")
-    FAIR = 3, _("fair")
-    POOR = 2, _("poor")
-    VERY_POOR = 1, _("very poor")
 
 
 class CourseFeedback(models.Model):
