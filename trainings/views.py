@@ -292,7 +292,7 @@ def mine(request):
             {
                 "registration": registration,
                 "dates": offer.dates,
-                "may_cancel": registration.is_active and bool(offer.dates) and now < offer.deadline,
+                "may_cancel": services.may_cancel(registration, now),
                 "attended": services.attended_dates(registration),
             }
         )
