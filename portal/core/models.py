@@ -1,5 +1,9 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -47,3 +51,70 @@ class Page(models.Model):
             elif chunk:
                 blocks.append(("p", chunk))
         return blocks
+
+
+class AuditKind(models.TextChoices):
+    CHANGE = "change", _("change")
+    READ = "read", _("read")
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def for_object(self, target):
+        """The entries about one object, newest first."""
+        from django.contrib.contenttypes.models import ContentType
+
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+            object_id=str(target.pk),
+        ).select_related("actor")
+
+    def changes(self):
+        return self.filter(kind=AuditKind.CHANGE)
+
+    def reads(self):
+        return self.filter(kind=AuditKind.READ)
+
+
+class AuditEntry(models.Model):
+    """One thing that happened to one object: who did it, what, from which status to which.
+
+    Written only by `portal.core.audit` (and through it by `portal.core.workflows.transition`)
+    inside the transaction of the change, never edited afterwards. `object_repr` keeps a name
+    for objects that are later deleted.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_entries",
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=AuditKind.choices, default=AuditKind.CHANGE
+    )
+    action = models.CharField(_("action"), max_length=64)
+    from_status = models.CharField(_("from"), max_length=32, blank=True)
+    to_status = models.CharField(_("to"), max_length=32, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="audit_object_idx"),
+            models.Index(fields=["actor", "at"], name="audit_actor_idx"),
+            models.Index(fields=["kind", "action", "at"], name="audit_action_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.object_repr}"
