@@ -10,6 +10,10 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self):
+        from consultations.demo import load_demo
+        from portal.core.registry import demo_data
+
+        demo_data.register("consultations", after=("advisors",))(load_demo)
         from consultations.selectors import appointments_busy, open_cases_by_advisor
         from portal.advisors.availability import register_busy_source
         from portal.advisors.selectors import register_caseload_source

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from consultations import emails
 from consultations.models import Consultation, Message, Note, Phase, Status, StatusChange
@@ -1049,3 +1050,8 @@ def seed() -> list[Consultation]:
         _create(spec, coordinator=coordinator, advisors=advisors, topics=topics)
         for spec in REQUESTS
     ]
+
+
+def load_demo() -> list[str]:
+    requests = seed()
+    return [_("Requests for advice: %(count)d.") % {"count": len(requests)}]

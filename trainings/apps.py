@@ -8,3 +8,9 @@ class TrainingsConfig(AppConfig):
     name = "trainings"
     label = "trainings"
     verbose_name = _("Trainings")
+
+    def ready(self):
+        from portal.core.registry import demo_data
+        from trainings.demo import load_demo
+
+        demo_data.register("trainings", after=("accounts",))(load_demo)

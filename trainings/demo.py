@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.accounts.demo import DEMO_PASSWORD, DOMAIN, OFFICERS, person
 from portal.accounts.models import FederalState, Membership, Municipality, User
@@ -852,3 +853,8 @@ def seed() -> list[Course]:
             offers = [None] if course.is_series else dates
             _register(course, offers, spec, pool=pool, offset=offset, koeln=koeln, now=now)
     return courses
+
+
+def load_demo() -> list[str]:
+    courses = seed()
+    return [f"{_('Courses')}: {len(courses)}."]

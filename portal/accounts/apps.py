@@ -9,6 +9,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and municipalities")
 
     def ready(self):
+        from portal.accounts.demo import load_demo
+        from portal.core.registry import demo_data
+
+        demo_data.register("accounts")(load_demo)
         from portal.accounts.roles import sync_role_permissions
 
         # Runs after the last app migrated, when every permission exists.

@@ -5,6 +5,7 @@ All people are invented; all addresses use the reserved `.example` domain.
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from portal.accounts.models import FederalState, Membership, Municipality, Organisation, User
 from portal.accounts.roles import ADVISOR, COORDINATOR, INTEGRATION_OFFICER
@@ -169,3 +170,25 @@ def seed() -> list[tuple[str, str]]:
         ("integration_officer (pending)", OFFICERS[-1][0]),
         ("organisation", REPRESENTATIVES[0][0]),
     ]
+
+
+# The full register has about 11,300 municipalities and districts.
+REGISTER_LOADED_AT = 11_000
+
+
+def load_demo() -> list[str]:
+    """The demo loader `seed_demo` runs first: the register, then the people."""
+    from portal.accounts.register import DEFAULT_REGISTER, import_register
+
+    lines = []
+    if Municipality.objects.count() < REGISTER_LOADED_AT:
+        report = import_register(DEFAULT_REGISTER)
+        lines.append(
+            _("Municipality register: %(created)d created, %(updated)d updated.")
+            % {"created": report.created, "updated": report.updated}
+        )
+    logins = seed()
+    lines.append(_("Demo logins:"))
+    lines += [f"  {role:<30} {email}" for role, email in logins]
+    lines.append(_("  password for all: %(password)s") % {"password": DEMO_PASSWORD})
+    return lines

@@ -4,6 +4,7 @@ from datetime import time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.accounts.demo import person
 from portal.accounts.models import User
@@ -88,3 +89,8 @@ def seed() -> list[AdvisorProfile]:
         )
         profiles.append(profile)
     return profiles
+
+
+def load_demo() -> list[str]:
+    profiles = seed()
+    return [_("Advisor profiles: %(count)d, public and bookable.") % {"count": len(profiles)}]
