@@ -3,20 +3,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.views import healthz
-from trainings.views import certificate_verify
-
 admin.site.site_header = _("Portal administration")
 admin.site.site_title = settings.PORTAL_NAME
 admin.site.index_title = _("Cases, courses and people")
 
 urlpatterns = [
     path("", include("portal.core.urls")),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", include("portal.core.health_urls")),
     path("", include("portal.advisors.urls")),
     path("consultations/", include("consultations.urls")),
     path("trainings/", include("trainings.urls")),
-    path("certificates/<str:code>/", certificate_verify, name="certificate_verify"),
+    path("certificates/", include("trainings.certificate_urls")),
     path("me/emails/", include("portal.notifications.urls")),
     path("me/", include("portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
