@@ -9,6 +9,17 @@ from tests.factories import MunicipalityFactory, UserFactory
 IN_CI = bool(os.environ.get("CI"))
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Outside CI, each run on PostgreSQL gets a test database of its own (test_<name>_<pid>),
+    so two runs on one machine (a developer's and a helper's) never drop each other's."""
+    if IN_CI:
+        return
+    from pytest_django.fixtures import _set_suffix_to_test_databases
+
+    _set_suffix_to_test_databases(suffix=str(os.getpid()))
+
+
 def pytest_runtest_setup(item):
     """Tests marked `postgres` skip on SQLite locally; in CI a skip would hide a gap: fail."""
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
