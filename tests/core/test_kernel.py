@@ -17,7 +17,7 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core import signing
 from django.db import connection, transaction
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.core.audit import audit_read, audit_record
 from portal.core.errors import DomainError, show_error
@@ -109,7 +109,7 @@ def test_transition_saves_only_its_fields():
 def test_a_refused_transition_raises_the_workflows_error_and_writes_nothing():
     row = make_row(status=Status.SENT, sent_at=timezone.now())
 
-    with pytest.raises(ToyError) as refused:
+    with translation.override("en"), pytest.raises(ToyError) as refused:
         transition(row, workflow=TOY, to=Status.SENDING)
 
     assert str(refused.value) == "A toy that is sent cannot become sending."
