@@ -30,7 +30,8 @@ run: demo
 	@echo "  Administration: http://$(HOST):$(PORT)/admin/"
 	@echo "  Emails:         var/mail/"
 	@echo ""
-	@$(VENV)/bin/celery -A portal worker --beat --loglevel=INFO --pool=solo \
+	@export PORTAL_HOST=$(HOST) PORTAL_PORT=$(PORT); \
+	$(VENV)/bin/celery -A portal worker --beat --loglevel=INFO --pool=solo \
 		--schedule var/celerybeat-schedule & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -37,8 +37,15 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
-# The public address of the portal, used for links in emails and calendar files.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The public address of the portal, used for links in emails, calendar files and on
+# certificates. Unset, it follows the address `make run HOST=… PORT=…` serves on (the
+# Makefile passes PORTAL_HOST and PORTAL_PORT to the web process and the worker).
+SITE_URL = env.str(
+    "SITE_URL",
+    default="http://{}:{}".format(
+        env.str("PORTAL_HOST", default="127.0.0.1"), env.str("PORTAL_PORT", default="8000")
+    ),
+).rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
