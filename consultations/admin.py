@@ -1,11 +1,14 @@
 """Case work in the admin: advisors see the cases they work on, coordinators all.
 
 The request's own fields are read-only here (they are the requester's words). The status
-changes only through the workflow actions (one page per action, each calling its service),
-and appointments, notes, documents and messages are saved through the services too, so the
-admin sends the same emails and keeps the same rules as the portal.
+changes only through the workflow's registered steps (consultations.steps: one page per
+step, each calling its service), and appointments, notes, documents and messages are saved
+through the services too, so the admin sends the same emails, keeps the same rules and
+leaves the same audit trail as the portal. When a service refuses one inline, the whole
+save is rolled back and the form comes back with the reason.
 """
 
+import inspect
 from datetime import timedelta
 
 from django import forms
@@ -15,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,10 +26,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from consultations import services
+from consultations import selectors, services
 from consultations.documents import check_upload
 from consultations.errors import ConsultationError
 from consultations.models import (
+    CASE,
     Appointment,
     AppointmentStatus,
     Consultation,
@@ -33,11 +38,14 @@ from consultations.models import (
     Feedback,
     Message,
     Note,
-    StatusChange,
 )
+from consultations.permissions import may_act
 from portal.accounts.roles import is_coordinating
 from portal.advisors.models import AdvisorProfile
 from portal.advisors.selectors import advisors_ranked
+from portal.core.admin import AuditTrailMixin
+from portal.core.errors import DomainError, show_error
+from portal.core.workflows import open_steps, steps_of
 
 
 class MyCasesFilter(admin.SimpleListFilter):
@@ -228,24 +236,6 @@ class MessageInline(admin.StackedInline):
         return super().get_queryset(request).select_related("author")
 
 
-class StatusChangeInline(admin.TabularInline):
-    model = StatusChange
-    extra = 0
-    can_delete = False
-    fields = ["at", "from_status", "to_status", "by", "note"]
-    readonly_fields = fields
-    verbose_name_plural = _("workflow")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
-
-
 # --- The case --------------------------------------------------------------------------------
 
 REQUEST_FIELDS = [
@@ -276,60 +266,63 @@ CASE_FIELDS = [
 ]
 
 
-class ActionForm(forms.Form):
-    """What a workflow action needs besides the click; fields are added per action."""
-
-    def __init__(self, *args, action: str, consultation: Consultation, **kwargs):
-        super().__init__(*args, **kwargs)
-        if action == "assign":
-            profiles = AdvisorProfile.objects.filter(user__is_active=True).select_related("user")
-            self.fields["lead"] = forms.ModelChoiceField(
-                label=_("lead advisor"),
-                queryset=profiles,
-                initial=consultation.lead_advisor_id or consultation.preferred_advisor_id,
-            )
-            self.fields["co"] = forms.ModelChoiceField(
-                label=_("co-advisor (optional)"),
-                queryset=profiles,
-                required=False,
-                initial=consultation.co_advisor_id,
-            )
-            for name in ("lead", "co"):
-                self.fields[name].label_from_instance = lambda profile: profile.name
-        if action == "conclude":
-            self.fields["outcome"] = forms.CharField(
-                label=_("outcome"), widget=forms.Textarea, initial=consultation.outcome
-            )
-            self.fields["measures"] = forms.CharField(
-                label=_("agreed measures"),
-                widget=forms.Textarea,
-                required=False,
-                initial=consultation.measures,
-            )
-        if action == "refer":
-            self.fields["referred_to"] = forms.CharField(
-                label=_("referred to (programme or service)"), max_length=200
-            )
-        if action in ("decline", "refer"):
-            self.fields["reason"] = forms.CharField(
-                label=_("reason (the requester reads it)"), widget=forms.Textarea
-            )
+def _advisor_choice(label, *, initial, required):
+    field = forms.ModelChoiceField(
+        label=label,
+        queryset=AdvisorProfile.objects.filter(user__is_active=True).select_related("user"),
+        initial=initial,
+        required=required,
+    )
+    field.label_from_instance = lambda profile: profile.name
+    return field
 
 
-ACTION_LABELS = {
-    "triage": _("Take into triage"),
-    "assign": _("Assign advisors"),
-    "start": _("Start the work"),
-    "conclude": _("Conclude with outcome"),
-    "close": _("Close the case"),
-    "decline": _("Decline"),
-    "refer": _("Refer to another programme"),
-    "withdraw": _("Withdraw (on behalf of the requester)"),
+# How the step pages ask for each answer a registered step names in its `fields`:
+# (consultation, required) -> form field. Whether an answer is required follows the
+# service's signature (an argument with a default is optional).
+STEP_FIELDS = {
+    "lead": lambda case, required: _advisor_choice(
+        _("lead advisor"),
+        initial=case.lead_advisor_id or case.preferred_advisor_id,
+        required=required,
+    ),
+    "co": lambda case, required: _advisor_choice(
+        _("co-advisor (optional)"), initial=case.co_advisor_id, required=required
+    ),
+    "outcome": lambda case, required: forms.CharField(
+        label=_("outcome"), widget=forms.Textarea, initial=case.outcome, required=required
+    ),
+    "measures": lambda case, required: forms.CharField(
+        label=_("agreed measures"), widget=forms.Textarea, initial=case.measures, required=required
+    ),
+    "referred_to": lambda case, required: forms.CharField(
+        label=_("referred to (programme or service)"), max_length=200, required=required
+    ),
+    "reason": lambda case, required: forms.CharField(
+        label=_("reason (the requester reads it)") if required else _("reason"),
+        widget=forms.Textarea,
+        required=required,
+    ),
 }
 
 
+def _optional(service, name: str) -> bool:
+    parameter = inspect.signature(service).parameters.get(name)
+    return parameter is not None and parameter.default is not inspect.Parameter.empty
+
+
+class StepForm(forms.Form):
+    """The answers a workflow step asks for besides the click (its registered `fields`)."""
+
+    def __init__(self, *args, step, consultation: Consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in step.fields:
+            required = not _optional(step.service, name)
+            self.fields[name] = STEP_FIELDS[name](consultation, required)
+
+
 @admin.register(Consultation)
-class ConsultationAdmin(SimpleHistoryAdmin):
+class ConsultationAdmin(AuditTrailMixin, SimpleHistoryAdmin):
     list_display = [
         "reference",
         "body_name",
@@ -363,12 +356,13 @@ class ConsultationAdmin(SimpleHistoryAdmin):
         "goal",
     ]
     list_per_page = 50
-    readonly_fields = REQUEST_FIELDS + CASE_FIELDS
+    readonly_fields = [*REQUEST_FIELDS, *CASE_FIELDS, "audit_trail"]
     fieldsets = [
         (_("Request"), {"fields": REQUEST_FIELDS}),
         (_("Case"), {"fields": CASE_FIELDS}),
+        (_("History"), {"fields": ["audit_trail"]}),
     ]
-    inlines = [AppointmentInline, NoteInline, MessageInline, DocumentInline, StatusChangeInline]
+    inlines = [AppointmentInline, NoteInline, MessageInline, DocumentInline]
     change_form_template = "admin/consultations/consultation/change_form.html"
 
     # -- scope ---------------------------------------------------------------------------
@@ -451,53 +445,77 @@ class ConsultationAdmin(SimpleHistoryAdmin):
         parts += [text for text in (feedback.what_changed, feedback.comment) if text]
         return " · ".join(str(part) for part in parts)
 
+    @admin.display(description=_("History"))
+    def audit_trail(self, consultation):
+        """The case's entries and those of its appointments, newest first."""
+        if consultation is None or consultation.pk is None:
+            return "–"
+        entries = list(selectors.case_history(consultation)[: self.audit_trail_limit])
+        return render_to_string("admin/core/audit_trail.html", {"entries": entries})
+
     # -- saving through the services -----------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Django saves a change form in one transaction; a refusal from any inline's service
+        leaves it by an exception, so nothing of the save remains. The form is then shown
+        again as it was filled in, with the reason as the form's error (see `get_form`)
+        instead of "changed successfully"."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (DomainError, ValidationError) as error:
+            if request.method != "POST" or getattr(request, "_refusal", None) is not None:
+                raise
+            request._refusal = _as_domain_error(error)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if getattr(request, "_refusal", None) is None:
+            return form
+
+        class Refused(form):
+            """Shown again after a refusal: invalid, so the admin saves nothing this time."""
+
+            def clean(self):
+                super().clean()
+                raise ValidationError(request._refusal.message)
+
+        return Refused
 
     def save_model(self, request, obj, form, change):
         pass  # every field of the case itself is read-only; inlines are saved below
 
     def save_formset(self, request, form, formset, change):
         consultation = form.instance
-        try:
-            for inline_form in formset.forms:
-                if not inline_form.has_changed() or not hasattr(inline_form, "cleaned_data"):
-                    continue
-                data = inline_form.cleaned_data
-                if formset.model is Appointment:
-                    fields = {name: data[name] for name in AppointmentForm.Meta.fields}
-                    if inline_form.instance.pk:
-                        services.appointment_update(
-                            appointment=inline_form.instance, by=request.user, **fields
-                        )
-                    else:
-                        fields.pop("status")
-                        services.appointment_record(
-                            consultation=consultation, by=request.user, **fields
-                        )
-                elif formset.model is Note and not inline_form.instance.pk:
-                    services.note_add(consultation=consultation, text=data["text"], by=request.user)
-                elif formset.model is Message and not inline_form.instance.pk:
-                    services.message_post(
-                        consultation=consultation, text=data["text"], by=request.user
-                    )
-                elif formset.model is Document:
-                    if inline_form.instance.pk:
-                        Document.objects.filter(pk=inline_form.instance.pk).update(
-                            shared=data["shared"]
-                        )
-                    else:
-                        services.document_add(
-                            consultation=consultation,
-                            upload=data["file"],
-                            shared=data["shared"],
-                            by=request.user,
-                        )
-        except (ConsultationError, ValidationError) as error:
-            text = getattr(error, "message", None) or "; ".join(error.messages)
-            messages.error(request, text)
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() or not hasattr(inline_form, "cleaned_data"):
+                continue
+            self._save_inline(request, consultation, inline_form)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
-    # -- workflow actions ----------------------------------------------------------------
+    def _save_inline(self, request, consultation, inline_form):
+        """One new or changed inline row, through its service (a refusal raises)."""
+        data, instance, by = inline_form.cleaned_data, inline_form.instance, request.user
+        if isinstance(instance, Appointment):
+            fields = {name: data[name] for name in AppointmentForm.Meta.fields}
+            if instance.pk:
+                services.appointment_update(appointment=instance, by=by, **fields)
+            else:
+                fields.pop("status")
+                services.appointment_record(consultation=consultation, by=by, **fields)
+        elif isinstance(instance, Note) and not instance.pk:
+            services.note_add(consultation=consultation, text=data["text"], by=by)
+        elif isinstance(instance, Message) and not instance.pk:
+            services.message_post(consultation=consultation, text=data["text"], by=by)
+        elif isinstance(instance, Document):
+            if instance.pk:
+                services.document_share(document=instance, shared=data["shared"], by=by)
+            else:
+                services.document_add(
+                    consultation=consultation, upload=data["file"], shared=data["shared"], by=by
+                )
+
+    # -- workflow steps (registered in consultations.steps) -------------------------------
 
     def get_urls(self):
         return [
@@ -512,27 +530,27 @@ class ConsultationAdmin(SimpleHistoryAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["workflow_actions"] = [
-                (action, ACTION_LABELS[action])
-                for action in services.available_actions(request.user, obj)
+                (step.name, step.label) for step in open_steps(CASE.name, obj, request.user)
             ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def action_view(self, request, pk, action):
-        if action not in services.ACTIONS:
+        step = steps_of(CASE.name).get(action)
+        if step is None:
             raise Http404
         consultation = self.get_object(request, str(pk))
         if not self.has_view_permission(request, consultation):
             raise Http404
-        form = ActionForm(
+        form = StepForm(
             request.POST if request.method == "POST" else None,
-            action=action,
+            step=step,
             consultation=consultation,
         )
         if request.method == "POST" and form.is_valid():
             try:
-                self._perform(request, consultation, action, form.cleaned_data)
+                step.run(CASE, consultation, by=request.user, **form.cleaned_data)
             except ConsultationError as error:
-                messages.error(request, error.message)
+                show_error(request, error)
             else:
                 consultation.refresh_from_db()
                 messages.success(
@@ -542,7 +560,7 @@ class ConsultationAdmin(SimpleHistoryAdmin):
                 )
                 return redirect("admin:consultations_consultation_change", consultation.pk)
         ranking = []
-        if action == "assign":
+        if "lead" in step.fields:  # choosing advisors: show who fits the request best
             ranking = advisors_ranked(
                 topics=consultation.topics.all(),
                 state=consultation.state,
@@ -552,45 +570,20 @@ class ConsultationAdmin(SimpleHistoryAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": ACTION_LABELS[action],
+            "title": step.label,
             "consultation": consultation,
-            "action": action,
+            "action": step.name,
             "form": form,
             "ranking": ranking,
-            "allowed": services.may_act(request.user, consultation, action),
+            "allowed": may_act(request.user, consultation, step.name),
         }
         return TemplateResponse(request, "admin/consultations/consultation/action.html", context)
 
-    def _perform(self, request, consultation, action, data):
-        by = request.user
-        if action == "triage":
-            services.consultation_triage(consultation=consultation, by=by)
-        elif action == "assign":
-            services.consultation_assign(
-                consultation=consultation, lead=data["lead"], co=data.get("co"), by=by
-            )
-        elif action == "start":
-            services.consultation_start(consultation=consultation, by=by)
-        elif action == "conclude":
-            services.consultation_conclude(
-                consultation=consultation,
-                outcome=data["outcome"],
-                measures=data.get("measures", ""),
-                by=by,
-            )
-        elif action == "close":
-            services.consultation_close(consultation=consultation, by=by)
-        elif action == "decline":
-            services.consultation_decline(consultation=consultation, reason=data["reason"], by=by)
-        elif action == "refer":
-            services.consultation_refer(
-                consultation=consultation,
-                referred_to=data["referred_to"],
-                reason=data["reason"],
-                by=by,
-            )
-        elif action == "withdraw":
-            services.consultation_withdraw(consultation=consultation, by=by)
+
+def _as_domain_error(error) -> DomainError:
+    if isinstance(error, DomainError):
+        return error
+    return ConsultationError("; ".join(error.messages))
 
 
 @admin.register(Feedback)

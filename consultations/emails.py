@@ -78,9 +78,31 @@ def _new_request_context(notification) -> dict:
     return context
 
 
+def _ended_context(notification) -> dict:
+    """The end of a case, and the appointments it cancelled for this recipient."""
+    from consultations.models import Appointment
+
+    context = _case_context(notification)
+    cancelled = (
+        Appointment.objects.select_related("advisor__user")
+        .filter(pk__in=notification.context.get("cancelled", []))
+        .order_by("starts_at")
+    )
+    context["cancelled"] = [
+        {
+            "appointment": appointment,
+            "starts_at": timezone.localtime(appointment.starts_at),
+            "ends_at": timezone.localtime(appointment.ends_at),
+        }
+        for appointment in cancelled
+    ]
+    context["has_calendar"] = bool(notification.calendar)
+    return context
+
+
 def _follow_up_context(notification) -> dict:
+    from consultations.links import feedback_token
     from consultations.models import Feedback, Status
-    from consultations.services import feedback_token
 
     context = _case_context(notification)
     consultation = context["consultation"]
@@ -95,8 +117,8 @@ def _follow_up_context(notification) -> dict:
 
 
 def _appointment_context(notification) -> dict:
+    from consultations.links import appointment_token
     from consultations.models import Appointment
-    from consultations.services import appointment_token
 
     appointment = (
         Appointment.objects.select_related(
@@ -129,7 +151,7 @@ def _appointment_context(notification) -> dict:
 def _reminder_context(notification) -> dict:
     context = _appointment_context(notification)
     appointment = context["appointment"]
-    if not appointment.is_scheduled:
+    if not appointment.is_scheduled or appointment.consultation.has_ended:
         raise Obsolete(_("The appointment was cancelled."))
     if appointment.starts_at <= timezone.now():
         raise Obsolete(_("The appointment has already begun."))
@@ -156,7 +178,7 @@ def _message_context(notification) -> dict:
 
 
 def _digest_context(notification) -> dict:
-    from consultations.services import TRIAGE_WORKING_DAYS, untriaged_since
+    from consultations.selectors import TRIAGE_WORKING_DAYS, untriaged_since
 
     waiting = untriaged_since(date.fromisoformat(notification.context["date"]))
     first = list(
@@ -178,7 +200,7 @@ for name, category, build in [
     (NEW_REQUEST, Category.TRANSACTIONAL, _new_request_context),
     (ASSIGNED, Category.TRANSACTIONAL, _case_context),
     (CONCLUDED, Category.TRANSACTIONAL, _case_context),
-    (ENDED, Category.TRANSACTIONAL, _case_context),
+    (ENDED, Category.TRANSACTIONAL, _ended_context),
     (FOLLOW_UP, Category.FOLLOW_UP, _follow_up_context),
     (MESSAGE, Category.TRANSACTIONAL, _message_context),
     (DIGEST, Category.DIGEST, _digest_context),

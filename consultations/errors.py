@@ -1,9 +1,8 @@
-class ConsultationError(Exception):
-    """A change to a request, case or appointment that the rules do not allow."""
+from portal.core.errors import DomainError
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+
+class ConsultationError(DomainError):
+    """A change to a request, case or appointment that the rules do not allow."""
 
 
 class SlotTaken(ConsultationError):

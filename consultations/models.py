@@ -3,7 +3,9 @@
 A `Consultation` starts as a request an integration officer (or a representative of an
 organisation) submits on behalf of the body they work for. Coordinators triage and assign it;
 advisors run it with appointments, internal notes and documents, and conclude it with an
-outcome. Its status moves only along `TRANSITIONS`, through the services in `services.py`.
+outcome. Its status moves only along `TRANSITIONS` (the workflow `CASE`), through the services
+in `services.py`, which change it with the kernel's `transition()`; what happened to a case is
+its trail of `portal.core.models.AuditEntry` rows.
 """
 
 import uuid
@@ -17,9 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from consultations.errors import ConsultationError
 from portal.accounts.models import FederalState, Membership, Municipality, Organisation
 from portal.accounts.roles import is_coordinating
 from portal.advisors.models import AdvisorProfile, ContactMode, Format, Topic
+from portal.core.workflows import Workflow
 
 
 class Status(models.TextChoices):
@@ -34,7 +38,7 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
-# The one table of allowed status changes; `services._transition` enforces it.
+# The one table of allowed status changes; `portal.core.workflows.transition` enforces it.
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.SUBMITTED: frozenset(
         {Status.IN_TRIAGE, Status.DECLINED, Status.REFERRED, Status.WITHDRAWN}
@@ -56,6 +60,16 @@ OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.IN_TRIAGE, Status.ASSIGNED, 
 # Cases that take up an advisor's capacity.
 ACTIVE_STATUSES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
 ENDED_STATUSES = frozenset({Status.CLOSED, Status.DECLINED, Status.REFERRED, Status.WITHDRAWN})
+# A request can book a (first) conversation while it is open; see `bookable()`.
+BOOKABLE_STATUSES = OPEN_STATUSES
+
+CASE = Workflow(
+    name="consultation",
+    statuses=Status,
+    table=TRANSITIONS,
+    error=ConsultationError,
+    refusal=_("A case that is %(current)s cannot become %(new)s."),
+)
 
 
 class Urgency(models.TextChoices):
@@ -98,6 +112,16 @@ class ConsultationQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
+
+    def bookable(self, *, now=None):
+        """Requests that can still book a conversation: open, and none is coming up yet.
+
+        The one rule; `Consultation.is_bookable` is its twin for one loaded request."""
+        now = now or timezone.now()
+        upcoming = Appointment.objects.scheduled().filter(
+            consultation=OuterRef("pk"), starts_at__gt=now
+        )
+        return self.filter(status__in=BOOKABLE_STATUSES).exclude(Exists(upcoming))
 
 
 class Consultation(models.Model):
@@ -224,8 +248,21 @@ class Consultation(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
-    def allowed_statuses(self) -> frozenset[str]:
-        return TRANSITIONS[self.status]
+    def has_ended(self) -> bool:
+        return self.status in ENDED_STATUSES
+
+    @property
+    def is_bookable(self) -> bool:
+        """Twin of `Consultation.objects.bookable()`; reads prefetched appointments."""
+        return self.is_bookable_at(timezone.now())
+
+    def is_bookable_at(self, now) -> bool:
+        if self.status not in BOOKABLE_STATUSES:
+            return False
+        return not any(
+            a.status == AppointmentStatus.SCHEDULED and a.starts_at > now
+            for a in self.appointments.all()
+        )
 
 
 def new_reference() -> str:
@@ -237,33 +274,6 @@ def new_reference() -> str:
         number, digit = divmod(number, len(alphabet))
         code += alphabet[digit]
     return f"KV-{code}"
-
-
-class StatusChange(models.Model):
-    """One step of a case's workflow: who moved it, when, from where to where, and why."""
-
-    consultation = models.ForeignKey(
-        Consultation, on_delete=models.CASCADE, related_name="status_changes"
-    )
-    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
-
-    class Meta:
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class Phase(models.TextChoices):
@@ -279,6 +289,20 @@ class Phase(models.TextChoices):
 class AppointmentStatus(models.TextChoices):
     SCHEDULED = "scheduled", pgettext_lazy("appointment", "scheduled")
     CANCELLED = "cancelled", pgettext_lazy("appointment", "cancelled")
+
+
+# A cancelled appointment stays cancelled: both sides were sent the calendar cancellation.
+APPOINTMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    AppointmentStatus.SCHEDULED: frozenset({AppointmentStatus.CANCELLED}),
+    AppointmentStatus.CANCELLED: frozenset(),
+}
+APPOINTMENT = Workflow(
+    name="appointment",
+    statuses=AppointmentStatus,
+    table=APPOINTMENT_TRANSITIONS,
+    error=ConsultationError,
+    refusal=_("An appointment that is %(current)s cannot become %(new)s."),
+)
 
 
 class AppointmentQuerySet(models.QuerySet):
@@ -358,6 +382,12 @@ class Appointment(models.Model):
     @property
     def is_scheduled(self) -> bool:
         return self.status == AppointmentStatus.SCHEDULED
+
+    @property
+    def can_be_changed(self) -> bool:
+        """Scheduled in a case that has not ended: moving or cancelling it is still a question
+        of notice (services check that), not refused outright."""
+        return self.is_scheduled and not self.consultation.has_ended
 
     @property
     def duration_minutes(self) -> int:

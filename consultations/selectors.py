@@ -1,9 +1,12 @@
 """Reads of requests and cases, scoped to the person who asks, in a constant number of queries."""
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from consultations.models import (
@@ -12,25 +15,61 @@ from consultations.models import (
     AppointmentStatus,
     Consultation,
     Document,
+    Status,
 )
+from portal.accounts.models import User
+from portal.accounts.roles import COORDINATOR
 from portal.advisors.availability import Busy, Slot, free_slots
 from portal.advisors.models import AdvisorProfile
 from portal.advisors.selectors import Match, advisors_ranked
+from portal.core.models import AuditEntry
 
 # How many advisors an officer is offered when booking without a preferred one.
 BOOKING_CHOICES = 3
 # How many free times per advisor the booking page shows at most.
 SLOTS_SHOWN = 12
+# A request still waiting for triage after this many working days appears in the digest.
+TRIAGE_WORKING_DAYS = 3
+
+# Appointments whose own time counts as free while one of them is being moved (see
+# `free_slot_end`); a context variable, so concurrent requests never see each other's.
+_moving: ContextVar[frozenset[int]] = ContextVar("appointments being moved", default=frozenset())
 
 
 def appointments_busy(advisor_ids: list[int], start: datetime, end: datetime) -> list[Busy]:
     """The busy source for `portal.advisors`: scheduled appointments overlapping [start, end)."""
-    rows = (
-        Appointment.objects.scheduled()
-        .filter(advisor_id__in=advisor_ids, starts_at__lt=end, ends_at__gt=start)
-        .values_list("advisor_id", "starts_at", "ends_at")
+    rows = Appointment.objects.scheduled().filter(
+        advisor_id__in=advisor_ids, starts_at__lt=end, ends_at__gt=start
     )
-    return [Busy(advisor_id, starts_at, ends_at) for advisor_id, starts_at, ends_at in rows]
+    if moving := _moving.get():
+        rows = rows.exclude(pk__in=moving)
+    return [
+        Busy(advisor_id, starts_at, ends_at)
+        for advisor_id, starts_at, ends_at in rows.values_list("advisor_id", "starts_at", "ends_at")
+    ]
+
+
+def free_slot_end(
+    advisor: AdvisorProfile,
+    start: datetime,
+    *,
+    now: datetime,
+    ignoring: Appointment | None = None,
+) -> datetime | None:
+    """The end of the advisor's free slot that starts at `start`, or None when there is none.
+
+    `ignoring` is an appointment being moved: its current time counts as free, so it may
+    move to a slot next to (or overlapping) where it is now.
+    """
+    length = timedelta(minutes=advisor.slot_minutes)
+    token = _moving.set(frozenset({ignoring.pk}) if ignoring is not None else frozenset())
+    try:
+        for slot in free_slots(advisor, start=start, end=start + length, now=now):
+            if slot.start == start:
+                return slot.end
+    finally:
+        _moving.reset(token)
+    return None
 
 
 def open_cases_by_advisor(user_ids: list[int]) -> dict[int, int]:
@@ -41,6 +80,11 @@ def open_cases_by_advisor(user_ids: list[int]) -> dict[int, int]:
         .annotate(count=Count("pk"))
     )
     return {row["lead_advisor__user_id"]: row["count"] for row in rows}
+
+
+def active_coordinators():
+    """The coordinators who are told about new requests and waiting ones."""
+    return User.objects.filter(groups__name=COORDINATOR, is_active=True).distinct()
 
 
 def consultations_for(user):
@@ -81,7 +125,6 @@ def consultation_detail(user, pk: int) -> Consultation:
                 queryset=Appointment.objects.select_related("advisor__user").order_by("starts_at"),
             ),
             "messages__author",
-            "status_changes",
         )
         .get(pk=pk)
     )
@@ -152,3 +195,53 @@ def upcoming_appointment(consultation: Consultation) -> Appointment | None:
         if appointment.status == AppointmentStatus.SCHEDULED and appointment.starts_at > now:
             return appointment
     return None
+
+
+# --- The trail of a case ------------------------------------------------------------------
+
+
+def case_history(consultation: Consultation):
+    """The audit entries of a case and of its appointments, newest first."""
+    appointment_ids = (
+        Appointment.objects.filter(consultation=consultation)
+        .annotate(key=Cast("pk", output_field=CharField()))
+        .values("key")
+    )
+    types = ContentType.objects.get_for_models(Consultation, Appointment)
+    return (
+        AuditEntry.objects.filter(
+            Q(content_type=types[Consultation], object_id=str(consultation.pk))
+            | Q(content_type=types[Appointment], object_id__in=appointment_ids)
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")
+    )
+
+
+def status_history(consultation: Consultation) -> list[str]:
+    """The statuses the case went through, oldest first, from its audit trail."""
+    entries = (
+        AuditEntry.objects.for_object(consultation)
+        .changes()
+        .exclude(to_status="")
+        .order_by("at", "pk")
+    )
+    return list(entries.values_list("to_status", flat=True))
+
+
+# --- The triage digest --------------------------------------------------------------------
+
+
+def working_days_before(day: date, count: int) -> date:
+    """The date `count` working days (Monday to Friday) before `day`."""
+    while count:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def untriaged_since(today: date):
+    """Requests still waiting for triage since more than three working days."""
+    cutoff = working_days_before(today, TRIAGE_WORKING_DAYS)
+    return Consultation.objects.filter(status=Status.SUBMITTED, submitted_at__date__lt=cutoff)

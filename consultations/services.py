@@ -1,25 +1,31 @@
-"""Every write to requests, cases, appointments, messages and feedback.
+"""Every write to requests, cases, appointments, notes, documents, messages and feedback.
 
 Each service runs in one transaction, checks who asks and the current state under a row
-lock, records what happened, and writes the emails it implies to the outbox in the same
-transaction. Views and the admin call these functions and show a `ConsultationError` as a
-message.
+lock, changes a status only through the kernel's `transition()` along the tables of
+models.py (`CASE`, `APPOINTMENT`), leaves one audit entry per change, and writes the emails
+it implies to the outbox in the same transaction. An email's idempotency key names the
+change it announces, never the moment it was written, so a replayed request sends nothing
+twice. Views and the admin call these functions and show a `ConsultationError` (a
+`DomainError`) with `show_error`.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consultations import emails
+from consultations import emails, selectors
 from consultations.documents import DocumentType, check_uploads
 from consultations.errors import ConsultationError, SlotTaken
+
+# Kept importable from here for callers outside the app (tests/core/test_access_matrix.py);
+# the links themselves live in consultations.links.
+from consultations.links import appointment_token, feedback_token  # noqa: F401
 from consultations.models import (
-    ACTIVE_STATUSES,
-    ENDED_STATUSES,
-    TRANSITIONS,
+    APPOINTMENT,
+    BOOKABLE_STATUSES,
+    CASE,
     Appointment,
     AppointmentStatus,
     Consultation,
@@ -29,99 +35,36 @@ from consultations.models import (
     Note,
     Phase,
     Status,
-    StatusChange,
     new_reference,
 )
+from consultations.permissions import is_case_staff, is_requester_side, requester_side
 from portal.accounts.models import Membership, User
-from portal.accounts.roles import COORDINATOR, is_coordinating
-from portal.advisors.availability import free_slots
 from portal.advisors.models import AdvisorProfile, Topic
+from portal.core.audit import audit_record
+from portal.core.models import AuditEntry
+from portal.core.workflows import step as registered_step
+from portal.core.workflows import transition
 from portal.notifications.calendar import calendar_entry
 from portal.notifications.services import notifications_cancel, notifications_move, notify
 
 FOLLOW_UP_AFTER = timedelta(days=14)
 REMINDER_BEFORE = timedelta(hours=24)
-# A request still waiting for triage after this many working days appears in the digest.
-TRIAGE_WORKING_DAYS = 3
-APPOINTMENT_SALT = "consultations.appointment"
-FEEDBACK_SALT = "consultations.feedback"
+
+ASSIGNED_ACTION = f"{CASE.name}.{Status.ASSIGNED}"
+REASSIGN_ACTION = f"{CASE.name}.reassign"
+CONCLUDED_ACTION = f"{CASE.name}.{Status.CONCLUDED}"
+MOVED_ACTION = "appointment.moved"
 
 
-# --- Who may do what ---------------------------------------------------------------------
+# --- Helpers -------------------------------------------------------------------------------
 
 
-def is_case_advisor(user: User, consultation: Consultation) -> bool:
-    """The lead or co-advisor of the case."""
-    return user.is_authenticated and user.pk in {
-        getattr(consultation.lead_advisor, "user_id", None),
-        getattr(consultation.co_advisor, "user_id", None),
-    }
-
-
-def is_requester_side(user: User, consultation: Consultation) -> bool:
-    """The requester, or a verified colleague of the same municipality or organisation."""
-    if not user.is_authenticated:
-        return False
-    if consultation.requester_id == user.pk:
-        return True
-    memberships = Membership.objects.verified().filter(user=user)
-    if consultation.municipality_id:
-        return memberships.filter(municipality_id=consultation.municipality_id).exists()
-    return memberships.filter(organisation_id=consultation.organisation_id).exists()
-
-
-# Which transition each service performs and who may perform it.
-COORDINATORS = "coordinators"
-ADVISORS = "advisors"  # the case's advisors, and coordinators
-REQUESTER = "requester"  # the requester's side, and coordinators
-ACTIONS: dict[str, tuple[str, str]] = {
-    "triage": (Status.IN_TRIAGE, COORDINATORS),
-    "assign": (Status.ASSIGNED, COORDINATORS),
-    "start": (Status.IN_PROGRESS, ADVISORS),
-    "conclude": (Status.CONCLUDED, ADVISORS),
-    "close": (Status.CLOSED, ADVISORS),
-    "decline": (Status.DECLINED, COORDINATORS),
-    "refer": (Status.REFERRED, COORDINATORS),
-    "withdraw": (Status.WITHDRAWN, REQUESTER),
-}
-
-
-def may_act(user: User, consultation: Consultation, action: str) -> bool:
-    """Whether `user` may perform `action` on the case in its current status."""
-    if not _step_open(consultation, action):
-        return False
-    _target, who = ACTIONS[action]
-    if is_coordinating(user):
-        return True
-    if who == ADVISORS:
-        return is_case_advisor(user, consultation)
-    if who == REQUESTER:
-        return is_requester_side(user, consultation)
-    return False
-
-
-def available_actions(user: User, consultation: Consultation) -> list[str]:
-    return [action for action in ACTIONS if may_act(user, consultation, action)]
-
-
-def _step_open(consultation: Consultation, action: str) -> bool:
-    """The step fits the case's status (assigning again keeps an active case's status)."""
-    target, _who = ACTIONS[action]
-    reassigning = action == "assign" and consultation.status in ACTIVE_STATUSES
-    return target in consultation.allowed_statuses or reassigning
-
-
-def _check_allowed(user: User, consultation: Consultation, action: str) -> None:
-    target, _who = ACTIONS[action]
-    if not _step_open(consultation, action):
-        raise ConsultationError(
-            _("A case that is %(current)s cannot become %(new)s.")
-            % {
-                "current": Status(consultation.status).label,
-                "new": Status(target).label,
-            }
-        )
-    if not may_act(user, consultation, action):
+def _check_step(by: User, consultation: Consultation, name: str) -> None:
+    """The registered step fits the case's status, and `by` may take it."""
+    step = registered_step(CASE.name, name)
+    if not step.is_open(CASE, consultation):
+        raise CASE.refuse(consultation.status, step.target)
+    if not step.may(by, consultation):
         raise ConsultationError(_("You may not do this with this case."))
 
 
@@ -133,31 +76,44 @@ def _locked(consultation: Consultation) -> Consultation:
     )
 
 
-def _transition(
-    consultation: Consultation, to: str, *, by: User | None, note: str = "", fields: dict
+def _change_status(
+    consultation: Consultation,
+    to: str,
+    *,
+    by: User | None,
+    fields: dict | None = None,
+    details: dict | None = None,
 ) -> Consultation:
-    """Move the (locked) case to `to` along TRANSITIONS and record who did it and when."""
-    if to not in TRANSITIONS[consultation.status]:
-        raise ConsultationError(
-            _("A case that is %(current)s cannot become %(new)s.")
-            % {"current": Status(consultation.status).label, "new": Status(to).label}
-        )
-    now = timezone.now()
-    StatusChange.objects.create(
-        consultation=consultation,
-        from_status=consultation.status,
-        to_status=to,
-        by=by,
-        at=now,
-        note=note,
-    )
-    consultation.status = to
-    consultation.status_changed_at = now
-    for name, value in fields.items():
-        setattr(consultation, name, value)
+    """The kernel's transition, stamping `status_changed_at` and the history's user."""
     consultation._history_user = by
-    consultation.save(update_fields=["status", "status_changed_at", "updated_at", *fields])
-    return consultation
+    return transition(
+        consultation,
+        workflow=CASE,
+        to=to,
+        by=by,
+        fields={"status_changed_at": timezone.now(), **(fields or {})},
+        details=details,
+    )
+
+
+def _iso(moment: datetime) -> str:
+    """An instant as keys and the trail write it: ISO 8601 in UTC, whatever zone it came in."""
+    return moment.astimezone(UTC).isoformat()
+
+
+def _count(target, action: str) -> int:
+    """How often `action` happened to `target` so far (numbers repeated changes in keys)."""
+    return AuditEntry.objects.for_object(target).filter(action=action).count()
+
+
+def _check_case_staff(consultation: Consultation, by: User) -> None:
+    if not is_case_staff(by, consultation):
+        raise ConsultationError(_("Only the case's advisors and coordinators can do this."))
+
+
+def _refuse_ended(consultation: Consultation) -> None:
+    if consultation.has_ended:
+        raise ConsultationError(_("This request is no longer open for appointments."))
 
 
 # --- The request ---------------------------------------------------------------------------
@@ -213,8 +169,12 @@ def consultation_submit(
     consultation._history_user = requester
     consultation.save()
     consultation.topics.set(topics)
-    StatusChange.objects.create(
-        consultation=consultation, to_status=Status.SUBMITTED, by=requester, at=now
+    audit_record(
+        target=consultation,
+        action=f"{CASE.name}.{Status.SUBMITTED}",
+        by=requester,
+        to_status=Status.SUBMITTED,
+        at=now,
     )
     for upload, kind in checked:
         _document_create(consultation, upload, kind, by=requester, shared=True)
@@ -226,7 +186,7 @@ def consultation_submit(
         context={"consultation_id": consultation.pk},
         about=consultation,
     )
-    for coordinator in _coordinators():
+    for coordinator in selectors.active_coordinators():
         notify(
             kind=emails.NEW_REQUEST,
             key=f"consultation:{consultation.pk}:new:{coordinator.pk}",
@@ -244,19 +204,15 @@ def _unique_reference() -> str:
             return reference
 
 
-def _coordinators():
-    return User.objects.filter(groups__name=COORDINATOR, is_active=True).distinct()
-
-
-# --- The workflow ------------------------------------------------------------------------
+# --- The workflow (its steps are registered in consultations.steps) ------------------------
 
 
 @transaction.atomic
 def consultation_triage(*, consultation: Consultation, by: User) -> Consultation:
     """A coordinator takes a new request into triage."""
     consultation = _locked(consultation)
-    _check_allowed(by, consultation, "triage")
-    return _transition(consultation, Status.IN_TRIAGE, by=by, fields={})
+    _check_step(by, consultation, "triage")
+    return _change_status(consultation, Status.IN_TRIAGE, by=by)
 
 
 @transaction.atomic
@@ -270,10 +226,11 @@ def consultation_assign(
     """A coordinator assigns a lead advisor (and optionally a co-advisor).
 
     From triage the case becomes assigned; an assigned or running case may get other
-    advisors without changing its status. The advisors and the requester are told.
+    advisors without changing its status. Advisors new to the case and, with a new lead,
+    the requester are told. Assigning the same advisors again changes nothing.
     """
     consultation = _locked(consultation)
-    _check_allowed(by, consultation, "assign")
+    _check_step(by, consultation, "assign")
     if co is not None and co.pk == lead.pk:
         raise ConsultationError(_("The co-advisor must be someone other than the lead advisor."))
     for profile in filter(None, [lead, co]):
@@ -281,30 +238,38 @@ def consultation_assign(
             raise ConsultationError(
                 _("%(name)s can no longer take cases.") % {"name": profile.name}
             )
+    changes_status = CASE.allows(consultation.status, Status.ASSIGNED)
+    same = (consultation.lead_advisor_id, consultation.co_advisor_id) == (
+        lead.pk,
+        co.pk if co else None,
+    )
+    if same and not changes_status:
+        return consultation
     previous = {consultation.lead_advisor_id, consultation.co_advisor_id}
+    # The how-manieth assignment this is: assigning A, then B, then A again tells A twice.
+    number = _count(consultation, ASSIGNED_ACTION) + _count(consultation, REASSIGN_ACTION) + 1
+    details = {
+        "lead": lead.pk,
+        "lead_name": lead.name,
+        "co": co.pk if co else None,
+        "co_name": co.name if co else "",
+    }
     fields = {"lead_advisor": lead, "co_advisor": co}
-    names = ", ".join(p.name for p in filter(None, [lead, co]))
-    if consultation.status == Status.IN_TRIAGE:
-        _transition(consultation, Status.ASSIGNED, by=by, note=names, fields=fields)
+    if changes_status:
+        _change_status(consultation, Status.ASSIGNED, by=by, fields=fields, details=details)
     else:
-        StatusChange.objects.create(
-            consultation=consultation,
-            from_status=consultation.status,
-            to_status=consultation.status,
-            by=by,
-            note=_("Advisors changed: %(names)s") % {"names": names},
-        )
         consultation.lead_advisor, consultation.co_advisor = lead, co
         consultation._history_user = by
         consultation.save(update_fields=["lead_advisor", "co_advisor", "updated_at"])
+        audit_record(target=consultation, action=REASSIGN_ACTION, by=by, details=details)
 
-    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
-    for profile in filter(None, [lead, co]):
-        if profile.pk in previous:
+    prefix = f"consultation:{consultation.pk}:assigned:{number}"
+    for role, profile in (("lead", lead), ("co", co)):
+        if profile is None or profile.pk in previous:
             continue
         notify(
             kind=emails.ASSIGNED,
-            key=f"consultation:{consultation.pk}:assigned:{profile.user_id}:{stamp}",
+            key=f"{prefix}:{role}:{profile.pk}:{profile.user_id}",
             user=profile.user,
             context={"consultation_id": consultation.pk, "for_advisor": True},
             about=consultation,
@@ -312,7 +277,7 @@ def consultation_assign(
     if lead.pk not in previous:
         notify(
             kind=emails.ASSIGNED,
-            key=f"consultation:{consultation.pk}:assigned:{consultation.requester_id}:{stamp}",
+            key=f"{prefix}:lead:{lead.pk}:{consultation.requester_id}",
             user=consultation.requester,
             context={"consultation_id": consultation.pk, "for_advisor": False},
             about=consultation,
@@ -324,8 +289,8 @@ def consultation_assign(
 def consultation_start(*, consultation: Consultation, by: User) -> Consultation:
     """The advisor begins the work (or resumes it after a conclusion)."""
     consultation = _locked(consultation)
-    _check_allowed(by, consultation, "start")
-    return _transition(consultation, Status.IN_PROGRESS, by=by, fields={})
+    _check_step(by, consultation, "start")
+    return _change_status(consultation, Status.IN_PROGRESS, by=by)
 
 
 @transaction.atomic
@@ -334,10 +299,12 @@ def consultation_conclude(
 ) -> Consultation:
     """The advisor records the outcome and the agreed measures; the requester is told."""
     consultation = _locked(consultation)
-    _check_allowed(by, consultation, "conclude")
+    _check_step(by, consultation, "conclude")
     if not outcome.strip():
         raise ConsultationError(_("Please describe the outcome before concluding the case."))
-    _transition(
+    # A case resumed after a conclusion may be concluded again: that is a new email.
+    number = _count(consultation, CONCLUDED_ACTION) + 1
+    _change_status(
         consultation,
         Status.CONCLUDED,
         by=by,
@@ -345,7 +312,7 @@ def consultation_conclude(
     )
     notify(
         kind=emails.CONCLUDED,
-        key=f"consultation:{consultation.pk}:concluded:{consultation.status_changed_at.timestamp():.0f}",
+        key=f"consultation:{consultation.pk}:concluded:{number}",
         user=consultation.requester,
         context={"consultation_id": consultation.pk},
         about=consultation,
@@ -355,11 +322,13 @@ def consultation_conclude(
 
 @transaction.atomic
 def consultation_close(*, consultation: Consultation, by: User) -> Consultation:
-    """The case is closed; fourteen days later the requester is asked for feedback."""
+    """The case is closed; its future appointments are cancelled (see `_end`), and fourteen
+    days later the requester is asked for feedback."""
     consultation = _locked(consultation)
-    _check_allowed(by, consultation, "close")
+    _check_step(by, consultation, "close")
     now = timezone.now()
-    _transition(consultation, Status.CLOSED, by=by, fields={"closed_at": now})
+    _change_status(consultation, Status.CLOSED, by=by, fields={"closed_at": now})
+    _end(consultation, by=by)
     notify(
         kind=emails.FOLLOW_UP,
         key=f"consultation:{consultation.pk}:follow-up",
@@ -375,10 +344,16 @@ def consultation_close(*, consultation: Consultation, by: User) -> Consultation:
 def consultation_decline(*, consultation: Consultation, reason: str, by: User) -> Consultation:
     """A coordinator declines a request, with a reason the requester reads."""
     consultation = _locked(consultation)
-    _check_allowed(by, consultation, "decline")
+    _check_step(by, consultation, "decline")
     if not reason.strip():
         raise ConsultationError(_("Please give the requester a reason."))
-    _transition(consultation, Status.DECLINED, by=by, fields={"reason": reason.strip()})
+    _change_status(
+        consultation,
+        Status.DECLINED,
+        by=by,
+        fields={"reason": reason.strip()},
+        details={"reason": reason.strip()},
+    )
     _end(consultation, by=by)
     return consultation
 
@@ -389,16 +364,17 @@ def consultation_refer(
 ) -> Consultation:
     """A coordinator passes the request on to another programme, named with a reason."""
     consultation = _locked(consultation)
-    _check_allowed(by, consultation, "refer")
+    _check_step(by, consultation, "refer")
     if not referred_to.strip() or not reason.strip():
         raise ConsultationError(
             _("Please name the programme the request goes to and give a reason.")
         )
-    _transition(
+    _change_status(
         consultation,
         Status.REFERRED,
         by=by,
         fields={"referred_to": referred_to.strip(), "reason": reason.strip()},
+        details={"referred_to": referred_to.strip(), "reason": reason.strip()},
     )
     _end(consultation, by=by)
     return consultation
@@ -410,32 +386,86 @@ def consultation_withdraw(
 ) -> Consultation:
     """The requester (or a colleague) withdraws the request; planned meetings are cancelled."""
     consultation = _locked(consultation)
-    _check_allowed(by, consultation, "withdraw")
-    _transition(consultation, Status.WITHDRAWN, by=by, note=reason.strip(), fields={})
+    _check_step(by, consultation, "withdraw")
+    details = {"reason": reason.strip()} if reason.strip() else None
+    _change_status(consultation, Status.WITHDRAWN, by=by, details=details)
     _end(consultation, by=by)
     return consultation
 
 
 def _end(consultation: Consultation, *, by: User) -> None:
-    """After a decline, referral or withdrawal: cancel future meetings, tell who is concerned."""
-    upcoming = consultation.appointments.scheduled().filter(starts_at__gt=timezone.now())
-    for appointment in upcoming.select_for_update().order_by("pk"):
-        _cancel(appointment, by=by)
-    recipients = (
-        [consultation.requester]
-        if consultation.status != Status.WITHDRAWN
-        else [p.user for p in filter(None, [consultation.lead_advisor, consultation.co_advisor])]
-        or list(_coordinators())
+    """After the case has ended (closed, declined, referred, withdrawn).
+
+    Its future appointments are cancelled together with every email still pending about
+    them (confirmations, reminders), so the signed link in an earlier email stops working
+    too (consultations.links). Then each person concerned gets one email: the requester
+    when the case was declined or referred, the advisors (or, without any, the
+    coordinators) when it was withdrawn, and — whenever appointments were cancelled — the
+    requester and the advisor of each of them, with a calendar cancellation. The key names
+    the end, so the same end never sends twice.
+    """
+    now = timezone.now()
+    upcoming = (
+        consultation.appointments.scheduled()
+        .filter(starts_at__gt=now)
+        .select_related("advisor__user")
+        .select_for_update(of=("self",))
+        .order_by("starts_at", "pk")
     )
-    for user in recipients:
+    cancelled = []
+    for appointment in upcoming:
+        appointment._history_user = by
+        transition(
+            appointment,
+            workflow=APPOINTMENT,
+            to=AppointmentStatus.CANCELLED,
+            by=by,
+            details={"because": f"{CASE.name}.{consultation.status}"},
+        )
+        notifications_cancel(about=appointment)
+        cancelled.append(appointment)
+
+    # Who is told, whether from the advisors' side, and which cancelled meetings concern them.
+    people: dict[int, User] = {}
+    advisor_side: set[int] = set()
+    meetings: dict[int, list[Appointment]] = {}
+
+    def tell(user: User, *, for_advisor: bool, appointment: Appointment | None = None):
+        people.setdefault(user.pk, user)
+        if for_advisor:
+            advisor_side.add(user.pk)
+        meetings.setdefault(user.pk, [])
+        if appointment is not None:
+            meetings[user.pk].append(appointment)
+
+    if consultation.status in (Status.DECLINED, Status.REFERRED):
+        tell(consultation.requester, for_advisor=False)
+    elif consultation.status == Status.WITHDRAWN:
+        advisors = [
+            p.user for p in filter(None, [consultation.lead_advisor, consultation.co_advisor])
+        ]
+        for user in advisors or selectors.active_coordinators():
+            tell(user, for_advisor=True)
+    for appointment in cancelled:
+        tell(consultation.requester, for_advisor=False, appointment=appointment)
+        tell(appointment.advisor.user, for_advisor=True, appointment=appointment)
+
+    for pk, user in people.items():
+        theirs = meetings[pk]
         notify(
             kind=emails.ENDED,
-            key=f"consultation:{consultation.pk}:ended:{user.pk}",
+            key=f"consultation:{consultation.pk}:ended:{consultation.status}:{user.pk}",
             user=user,
-            context={"consultation_id": consultation.pk},
+            context={
+                "consultation_id": consultation.pk,
+                "for_advisor": pk in advisor_side,
+                "cancelled": [a.pk for a in theirs],
+            },
             about=consultation,
+            # One file per email: it takes the first cancelled appointment out of the
+            # calendar; the email lists all of them.
+            calendar=_calendar(theirs[0], method="CANCEL") if theirs else None,
         )
-    notifications_cancel(about=consultation, kinds=[emails.FOLLOW_UP])
 
 
 # --- Appointments ----------------------------------------------------------------------------
@@ -450,19 +480,18 @@ def _lock_advisor(advisor: AdvisorProfile) -> AdvisorProfile:
     )
 
 
-def _slot_is_free(advisor: AdvisorProfile, start: datetime, now: datetime) -> datetime | None:
-    """The end of the free slot that starts at `start`, or None when there is none."""
-    length = timedelta(minutes=advisor.slot_minutes)
-    for slot in free_slots(advisor, start=start, end=start + length, now=now):
-        if slot.start == start:
-            return slot.end
-    return None
-
-
 def _meeting_mode(consultation: Consultation, advisor: AdvisorProfile) -> str:
     if consultation.contact_mode in advisor.modes or not advisor.modes:
         return consultation.contact_mode
     return advisor.modes[0]
+
+
+def _appointment_details(appointment: Appointment) -> dict:
+    return {
+        "consultation": appointment.consultation_id,
+        "advisor": appointment.advisor_id,
+        "starts_at": _iso(appointment.starts_at),
+    }
 
 
 @transaction.atomic
@@ -476,25 +505,26 @@ def appointment_book(
 ) -> Appointment:
     """The requester's side books a first conversation in a free slot of an advisor.
 
-    The advisor's row is locked and the slot checked again under the lock; on PostgreSQL
-    the exclusion constraint on appointments is the last line. Either way the loser of a
-    race gets `SlotTaken`. Both sides get a confirmation with a calendar file, and a
-    reminder is queued for the day before.
+    Only a request that is still bookable (`Consultation.is_bookable`) takes one. The
+    advisor's row is locked and the slot checked again under the lock; on PostgreSQL the
+    exclusion constraint on appointments is the last line. Either way the loser of a race
+    gets `SlotTaken`. Both sides get a confirmation with a calendar file, and a reminder is
+    queued for the day before.
     """
     now = now or timezone.now()
     consultation = _locked(consultation)
-    if not (is_requester_side(by, consultation) or is_coordinating(by)):
+    if not requester_side(by, consultation):
         raise ConsultationError(_("You may not book for this request."))
-    if consultation.status in ENDED_STATUSES or consultation.status == Status.CONCLUDED:
-        raise ConsultationError(_("This request is no longer open for appointments."))
-    if consultation.appointments.scheduled().filter(starts_at__gt=now).exists():
+    if not consultation.is_bookable_at(now):
+        if consultation.status not in BOOKABLE_STATUSES:
+            raise ConsultationError(_("This request is no longer open for appointments."))
         raise ConsultationError(
             _("A conversation is already booked; you can move it to another time.")
         )
     advisor = _lock_advisor(advisor)
     if not advisor.is_public or not advisor.user.is_active:
         raise ConsultationError(_("This advisor cannot be booked online."))
-    end = _slot_is_free(advisor, start, now)
+    end = selectors.free_slot_end(advisor, start, now=now)
     if end is None:
         raise SlotTaken(_("This time was just taken. Please choose another one."))
     appointment = Appointment(
@@ -507,7 +537,14 @@ def appointment_book(
         booked_by=by,
     )
     _save_appointment(appointment, by=by)
-    _announce(appointment, kind=emails.BOOKED, now=now)
+    audit_record(
+        target=appointment,
+        action="appointment.booked",
+        by=by,
+        to_status=AppointmentStatus.SCHEDULED,
+        details=_appointment_details(appointment),
+    )
+    _announce(appointment, kind=emails.BOOKED, change=f"booked:{_iso(start)}", now=now)
     return appointment
 
 
@@ -550,14 +587,17 @@ def _calendar(appointment: Appointment, *, method: str = "REQUEST") -> dict:
     )
 
 
-def _announce(appointment: Appointment, *, kind: str, now: datetime) -> None:
-    """Confirmation (booked or moved) to both sides, and the reminders for the day before."""
-    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+def _announce(appointment: Appointment, *, kind: str, change: str, now: datetime) -> None:
+    """Confirmation (booked or moved) to both sides, and the reminders for the day before.
+
+    `change` names what is announced (e.g. "booked:<start>", "moved:2:<start>"): the same
+    change announced again finds its rows and sends nothing.
+    """
     entry = _calendar(appointment)
     for user, for_advisor in _attendees(appointment):
         notify(
             kind=kind,
-            key=f"appointment:{appointment.pk}:{kind}:{user.pk}:{stamp}",
+            key=f"appointment:{appointment.pk}:{change}:{user.pk}",
             user=user,
             context={"appointment_id": appointment.pk, "for_advisor": for_advisor},
             about=appointment,
@@ -580,7 +620,7 @@ def _announce(appointment: Appointment, *, kind: str, now: datetime) -> None:
 
 def _check_notice(appointment: Appointment, by: User, now: datetime) -> None:
     """The requester's side may change a meeting until the advisor's minimum notice."""
-    if is_case_advisor(by, appointment.consultation) or is_coordinating(by):
+    if is_case_staff(by, appointment.consultation):
         return
     if appointment.advisor.user_id == by.pk:
         return
@@ -612,23 +652,40 @@ def appointment_move(
     """Move a scheduled appointment to another free slot of the same advisor.
 
     Both sides get the new time with an updated calendar entry (same UID), and the
-    reminder moves with it.
+    reminder moves with it. Moving it to the time it already has changes nothing.
     """
     now = now or timezone.now()
     advisor = _lock_advisor(appointment.advisor)
     appointment = _locked_appointment(appointment)
     if not appointment.is_scheduled:
         raise ConsultationError(_("This appointment was cancelled."))
+    _refuse_ended(appointment.consultation)
     _check_notice(appointment, by, now)
-    # Free the old time inside this transaction, so it counts as free for the new choice.
-    Appointment.objects.filter(pk=appointment.pk).update(status=AppointmentStatus.CANCELLED)
-    end = _slot_is_free(advisor, start, now)
+    if start == appointment.starts_at:
+        return appointment
+    # The appointment's own time counts as free for its new one.
+    end = selectors.free_slot_end(advisor, start, now=now, ignoring=appointment)
     if end is None:
         raise SlotTaken(_("This time was just taken. Please choose another one."))
-    appointment.starts_at, appointment.ends_at = start, end
-    _save_appointment(appointment, by=by, fields=["starts_at", "ends_at", "status"])
-    _announce(appointment, kind=emails.MOVED, now=now)
+    _reschedule(appointment, start=start, end=end, by=by, now=now)
     return appointment
+
+
+def _reschedule(appointment: Appointment, *, start, end, by: User, now: datetime) -> None:
+    """Save the new time, record the move and announce it (a future one) to both sides."""
+    number = _count(appointment, MOVED_ACTION) + 1
+    before = appointment.starts_at
+    appointment.starts_at, appointment.ends_at = start, end
+    _save_appointment(appointment, by=by, fields=["starts_at", "ends_at"])
+    audit_record(
+        target=appointment,
+        action=MOVED_ACTION,
+        by=by,
+        details={"from": _iso(before), "to": _iso(start)},
+    )
+    if appointment.is_scheduled and start > now:
+        change = f"moved:{number}:{_iso(start)}"
+        _announce(appointment, kind=emails.MOVED, change=change, now=now)
 
 
 @transaction.atomic
@@ -640,17 +697,18 @@ def appointment_cancel(
     appointment = _locked_appointment(appointment)
     if not appointment.is_scheduled:
         raise ConsultationError(_("This appointment was already cancelled."))
+    _refuse_ended(appointment.consultation)
     _check_notice(appointment, by, now)
-    _cancel(appointment, by=by)
+    _cancel(appointment, by=by, now=now)
     return appointment
 
 
-def _cancel(appointment: Appointment, *, by: User | None) -> None:
-    appointment.status = AppointmentStatus.CANCELLED
+def _cancel(appointment: Appointment, *, by: User | None, now: datetime) -> None:
     appointment._history_user = by
-    appointment.save(update_fields=["status"])
-    notifications_cancel(about=appointment, kinds=[emails.REMINDER])
-    if appointment.starts_at <= timezone.now():
+    transition(appointment, workflow=APPOINTMENT, to=AppointmentStatus.CANCELLED, by=by)
+    # Whatever is still pending about it (its reminders, an unsent confirmation) is void.
+    notifications_cancel(about=appointment)
+    if appointment.starts_at <= now:
         return
     entry = _calendar(appointment, method="CANCEL")
     for user, for_advisor in _attendees(appointment):
@@ -664,54 +722,80 @@ def _cancel(appointment: Appointment, *, by: User | None) -> None:
         )
 
 
-def _check_case_staff(consultation: Consultation, by: User) -> None:
-    if not (is_case_advisor(by, consultation) or is_coordinating(by)):
-        raise ConsultationError(_("Only the case's advisors and coordinators can do this."))
-
-
 @transaction.atomic
 def appointment_record(*, consultation: Consultation, by: User, **fields) -> Appointment:
     """An advisor enters an appointment of a case (a future one is announced to both sides,
-    a past one is just recorded). Overlaps with the advisor's other appointments are refused."""
+    a past one is just recorded). Overlaps with the advisor's other appointments are
+    refused, and so is a future appointment in a case that has ended."""
+    now = timezone.now()
     consultation = _locked(consultation)
     _check_case_staff(consultation, by)
     appointment = Appointment(consultation=consultation, booked_by=by, **fields)
+    if appointment.starts_at > now:
+        _refuse_ended(consultation)
     _lock_advisor(appointment.advisor)
     refuse_overlap(appointment)
     _save_appointment(appointment, by=by)
-    if appointment.starts_at > timezone.now():
-        _announce(appointment, kind=emails.BOOKED, now=timezone.now())
+    audit_record(
+        target=appointment,
+        action="appointment.recorded",
+        by=by,
+        to_status=AppointmentStatus.SCHEDULED,
+        details=_appointment_details(appointment),
+    )
+    if appointment.starts_at > now:
+        change = f"booked:{_iso(appointment.starts_at)}"
+        _announce(appointment, kind=emails.BOOKED, change=change, now=now)
     return appointment
 
 
 @transaction.atomic
 def appointment_update(*, appointment: Appointment, by: User, **fields) -> Appointment:
     """An advisor changes an appointment in the admin: minutes and place quietly; a new time
-    is announced like a move, a cancellation like one."""
+    is announced like a move, a cancellation like one. A cancelled appointment stays
+    cancelled (the workflow refuses the way back), and in a case that has ended nothing is
+    moved into the future."""
+    now = timezone.now()
     _check_case_staff(appointment.consultation, by)
     _lock_advisor(appointment.advisor)
     current = _locked_appointment(appointment)
-    if fields.get("status") == AppointmentStatus.CANCELLED and current.is_scheduled:
-        fields.pop("status")
-        for name, value in fields.items():
+    status = fields.pop("status", current.status)
+    changed = {name: value for name, value in fields.items() if getattr(current, name) != value}
+    start = changed.pop("starts_at", current.starts_at)
+    end = changed.pop("ends_at", current.ends_at)
+    moved = (start, end) != (current.starts_at, current.ends_at)
+    cancelling = status != current.status
+    if cancelling:
+        # Only scheduled -> cancelled is in the table.
+        APPOINTMENT.check(current.status, status)
+        if moved:  # cancelled as it stands: the time changes quietly
+            changed.update(starts_at=start, ends_at=end)
+            moved = False
+    elif current.is_scheduled and (moved or "advisor" in changed):
+        if moved and start > now:
+            _refuse_ended(current.consultation)
+        planned = Appointment(
+            pk=current.pk,
+            advisor=changed.get("advisor", current.advisor),
+            starts_at=start,
+            ends_at=end,
+        )
+        refuse_overlap(planned)
+
+    if changed:
+        for name, value in changed.items():
             setattr(current, name, value)
-        current.save(update_fields=list(fields) or None)
-        _cancel(current, by=by)
-        return current
-    moved = (
-        fields.get("starts_at", current.starts_at),
-        fields.get("ends_at", current.ends_at),
-    ) != (
-        current.starts_at,
-        current.ends_at,
-    )
-    for name, value in fields.items():
-        setattr(current, name, value)
-    if current.is_scheduled:
-        refuse_overlap(current)
-    _save_appointment(current, by=by)
-    if moved and current.is_scheduled and current.starts_at > timezone.now():
-        _announce(current, kind=emails.MOVED, now=timezone.now())
+        _save_appointment(current, by=by, fields=list(changed))
+        audit_record(
+            target=current,
+            action="appointment.updated",
+            by=by,
+            details={"fields": sorted(changed)},
+        )
+    if cancelling:
+        _cancel(current, by=by, now=now)
+    elif moved:
+        _reschedule(current, start=start, end=end, by=by, now=now)
     return current
 
 
@@ -735,35 +819,21 @@ def refuse_overlap(appointment: Appointment) -> None:
         )
 
 
-def appointment_token(appointment: Appointment) -> str:
-    """The signed link in the emails that lets the requester move or cancel without a login."""
-    return signing.dumps(
-        {"a": appointment.pk, "u": appointment.consultation.requester_id}, salt=APPOINTMENT_SALT
-    )
-
-
-def appointment_from_token(token: str) -> Appointment | None:
-    try:
-        data = signing.loads(token, salt=APPOINTMENT_SALT, max_age=timedelta(days=400))
-        return (
-            Appointment.objects.select_related("consultation__requester", "advisor__user")
-            .filter(pk=data["a"], consultation__requester_id=data["u"])
-            .first()
-        )
-    except (signing.BadSignature, KeyError, TypeError):
-        return None
-
-
 # --- Notes, documents, messages ------------------------------------------------------------
 
 
 @transaction.atomic
 def note_add(*, consultation: Consultation, text: str, by: User) -> Note:
-    """An internal note; the requester never sees it."""
+    """An internal note; the requester never sees it. An ended case takes no new notes."""
+    consultation = _locked(consultation)
     _check_case_staff(consultation, by)
     if not text.strip():
         raise ConsultationError(_("The note is empty."))
-    return Note.objects.create(consultation=consultation, author=by, text=text.strip())
+    if consultation.has_ended:
+        raise ConsultationError(_("This case has ended; it takes no new notes."))
+    note = Note.objects.create(consultation=consultation, author=by, text=text.strip())
+    audit_record(target=consultation, action="note.added", by=by, details={"note_id": note.pk})
+    return note
 
 
 def _document_create(
@@ -781,15 +851,55 @@ def _document_create(
     # The stored name is random (models.document_path); the extension follows the content.
     document.file.save(f"upload.{kind.extension}", upload, save=False)
     document.save()
+    audit_record(
+        target=consultation,
+        action="document.added",
+        by=by,
+        details={"document_id": document.pk, "name": document.name, "shared": shared},
+    )
     return document
 
 
 @transaction.atomic
 def document_add(*, consultation: Consultation, upload, shared: bool, by: User) -> Document:
     """An advisor adds a document to a case (shared with the requester when `shared`)."""
+    consultation = _locked(consultation)
     _check_case_staff(consultation, by)
     ((upload, kind),) = check_uploads([upload])
     return _document_create(consultation, upload, kind, by=by, shared=shared)
+
+
+@transaction.atomic
+def document_share(*, document: Document, shared: bool, by: User) -> Document:
+    """Show a document of the advisors to the requester's side, or hide it again.
+
+    Files from the requester's side stay visible to them. Nothing changes (and nothing is
+    recorded) when the document is already as asked.
+    """
+    document = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("consultation__lead_advisor", "consultation__co_advisor", "uploaded_by")
+        .get(pk=document.pk)
+    )
+    consultation = document.consultation
+    _check_case_staff(consultation, by)
+    if document.shared == shared:
+        return document
+    if (
+        not shared
+        and document.uploaded_by is not None
+        and is_requester_side(document.uploaded_by, consultation)
+    ):
+        raise ConsultationError(_("Files from the requester are always visible to them."))
+    document.shared = shared
+    document.save(update_fields=["shared"])
+    audit_record(
+        target=consultation,
+        action="document.shared" if shared else "document.unshared",
+        by=by,
+        details={"document_id": document.pk, "name": document.name},
+    )
+    return document
 
 
 @transaction.atomic
@@ -798,13 +908,20 @@ def message_post(*, consultation: Consultation, text: str, by: User) -> Message:
     waiting, without its text."""
     if not text.strip():
         raise ConsultationError(_("The message is empty."))
-    from_advisors = is_case_advisor(by, consultation) or is_coordinating(by)
+    consultation = _locked(consultation)
+    from_advisors = is_case_staff(by, consultation)
     if not from_advisors and not is_requester_side(by, consultation):
         raise ConsultationError(_("You may not write in this thread."))
-    if consultation.status in ENDED_STATUSES:
+    if consultation.has_ended:
         raise ConsultationError(_("This case is closed; its thread takes no new messages."))
     message = Message.objects.create(
         consultation=consultation, author=by, from_advisors=from_advisors, text=text.strip()
+    )
+    audit_record(
+        target=consultation,
+        action="message.posted",
+        by=by,
+        details={"message_id": message.pk, "from_advisors": from_advisors},
     )
     if from_advisors:
         recipients = [consultation.requester]
@@ -812,7 +929,7 @@ def message_post(*, consultation: Consultation, text: str, by: User) -> Message:
         advisors = [
             p.user for p in filter(None, [consultation.lead_advisor, consultation.co_advisor])
         ]
-        recipients = advisors or list(_coordinators())
+        recipients = advisors or list(selectors.active_coordinators())
     for user in recipients:
         if user.pk == by.pk:
             continue
@@ -829,60 +946,42 @@ def message_post(*, consultation: Consultation, text: str, by: User) -> Message:
 # --- Feedback ------------------------------------------------------------------------------
 
 
-def feedback_token(consultation: Consultation) -> str:
-    return signing.dumps({"c": consultation.pk}, salt=FEEDBACK_SALT)
-
-
-def consultation_from_feedback_token(token: str) -> Consultation | None:
-    try:
-        data = signing.loads(token, salt=FEEDBACK_SALT, max_age=timedelta(days=365))
-        return Consultation.objects.filter(pk=data["c"], status=Status.CLOSED).first()
-    except (signing.BadSignature, KeyError, TypeError):
-        return None
-
-
 @transaction.atomic
 def feedback_submit(
     *, consultation: Consultation, rating: int, usefulness: int, what_changed: str, comment: str
 ) -> Feedback:
-    """The requester's answers to the follow-up; each case takes one answer only."""
+    """The requester's answers to the follow-up; each case takes one answer only.
+
+    The form is reached through a signed link without signing in, so the trail records
+    the portal, not a person, as the one who wrote it."""
     consultation = _locked(consultation)
     if Feedback.objects.filter(consultation=consultation).exists():
         raise ConsultationError(_("Feedback for this case has already been given. Thank you!"))
-    return Feedback.objects.create(
+    feedback = Feedback.objects.create(
         consultation=consultation,
         rating=rating,
         usefulness=usefulness,
         what_changed=what_changed.strip(),
         comment=comment.strip(),
     )
+    audit_record(
+        target=consultation,
+        action="feedback.given",
+        details={"feedback_id": feedback.pk, "rating": rating, "usefulness": usefulness},
+    )
+    return feedback
 
 
 # --- Digest ---------------------------------------------------------------------------------
 
 
-def working_days_before(day, count: int):
-    """The date `count` working days (Monday to Friday) before `day`."""
-    while count:
-        day -= timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
-
-
-def untriaged_since(today):
-    """Requests still waiting for triage since more than three working days."""
-    cutoff = working_days_before(today, TRIAGE_WORKING_DAYS)
-    return Consultation.objects.filter(status=Status.SUBMITTED, submitted_at__date__lt=cutoff)
-
-
 def triage_digest_queue(*, today) -> int:
     """Queue today's digest of waiting requests for each coordinator; safe to run twice."""
-    if not untriaged_since(today).exists():
+    if not selectors.untriaged_since(today).exists():
         return 0
     queued = 0
     with transaction.atomic():
-        for coordinator in _coordinators():
+        for coordinator in selectors.active_coordinators():
             notify(
                 kind=emails.DIGEST,
                 key=f"consultation-digest:{coordinator.pk}:{today.isoformat()}",

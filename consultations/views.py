@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from consultations import selectors, services
+from consultations import links, selectors, services
 from consultations.errors import ConsultationError, SlotTaken
 from consultations.forms import (
     ConsultationForm,
@@ -20,18 +20,17 @@ from consultations.forms import (
     WithdrawForm,
     parse_slot,
 )
-from consultations.models import (
-    ENDED_STATUSES,
-    Appointment,
-    Consultation,
-    Document,
-    Feedback,
-    Status,
-)
+from consultations.models import Appointment, Consultation, Document, Feedback
+from consultations.permissions import is_case_staff, may_act
 from portal.accounts.models import Membership
-from portal.accounts.roles import is_coordinating
 from portal.advisors.models import AdvisorProfile
 from portal.core.access import signed_in, signed_link
+from portal.core.errors import show_error
+
+
+def _with_next_times(error: SlotTaken) -> SlotTaken:
+    """The refusal of a taken time, pointing to the next free times the page shows again."""
+    return SlotTaken(f"{error.message} {_('These are the next free times.')}")
 
 
 def _visible(request, pk) -> Consultation:
@@ -92,7 +91,7 @@ def consultation_new(request):
                     privacy_accepted=data["privacy"],
                 )
             except ConsultationError as error:
-                messages.error(request, error.message)
+                show_error(request, error)
             except ValidationError as error:
                 form.add_error("attachments", error)
             else:
@@ -118,7 +117,6 @@ def consultation_new(request):
 def consultation_detail(request, pk):
     consultation = _visible(request, pk)
     user = request.user
-    staff_view = services.is_case_advisor(user, consultation) or is_coordinating(user)
     appointments = [a for a in consultation.appointments.all() if a.is_scheduled]
     return render(
         request,
@@ -127,26 +125,20 @@ def consultation_detail(request, pk):
             "consultation": consultation,
             "next_appointment": selectors.upcoming_appointment(consultation),
             "appointments": appointments,
-            "can_book": _can_book(consultation),
-            "can_withdraw": services.may_act(user, consultation, "withdraw"),
-            "can_write": consultation.status not in ENDED_STATUSES,
+            "can_book": consultation.is_bookable,
+            "can_withdraw": may_act(user, consultation, "withdraw"),
+            "can_write": not consultation.has_ended,
             "message_form": MessageForm(),
             "withdraw_form": WithdrawForm(),
-            "staff_view": staff_view,
+            "staff_view": is_case_staff(user, consultation),
         },
     )
-
-
-def _can_book(consultation: Consultation) -> bool:
-    if consultation.status in ENDED_STATUSES or consultation.status == Status.CONCLUDED:
-        return False
-    return selectors.upcoming_appointment(consultation) is None
 
 
 @signed_in
 def consultation_book(request, pk):
     consultation = _visible(request, pk)
-    if not _can_book(consultation):
+    if not consultation.is_bookable:
         messages.info(request, _("A first conversation is already booked for this request."))
         return redirect(consultation)
     advisor = None
@@ -162,9 +154,9 @@ def consultation_book(request, pk):
         except ValidationError as error:
             messages.error(request, error.messages[0])
         except SlotTaken as error:
-            messages.error(request, error.message + " " + _("These are the next free times."))
+            show_error(request, _with_next_times(error))
         except ConsultationError as error:
-            messages.error(request, error.message)
+            show_error(request, error)
             return redirect(consultation)
         else:
             messages.success(
@@ -202,7 +194,7 @@ def consultation_withdraw(request, pk):
             reason=form.cleaned_data.get("reason", ""),
         )
     except ConsultationError as error:
-        messages.error(request, error.message)
+        show_error(request, error)
     else:
         messages.success(request, _("Your request has been withdrawn."))
     return redirect(consultation)
@@ -219,7 +211,7 @@ def message_post(request, pk):
                 consultation=consultation, text=form.cleaned_data["text"], by=request.user
             )
         except ConsultationError as error:
-            messages.error(request, error.message)
+            show_error(request, error)
         else:
             messages.success(request, _("Your message has been sent."))
             return redirect(consultation.get_absolute_url() + "#messages")
@@ -232,7 +224,7 @@ def message_post(request, pk):
 def document_download(request, pk, document_pk):
     consultation = _visible(request, pk)
     documents = Document.objects.filter(consultation=consultation)
-    if not (services.is_case_advisor(request.user, consultation) or is_coordinating(request.user)):
+    if not is_case_staff(request.user, consultation):
         documents = documents.for_requester()
     document = get_object_or_404(documents, pk=document_pk)
     response = FileResponse(
@@ -277,12 +269,12 @@ def _manage_appointment(request, appointment: Appointment, *, acting_user, templ
         except ValidationError as error:
             messages.error(request, error.messages[0])
         except SlotTaken as error:
-            messages.error(request, error.message + " " + _("These are the next free times."))
+            show_error(request, _with_next_times(error))
         except ConsultationError as error:
-            messages.error(request, error.message)
+            show_error(request, error)
         appointment.refresh_from_db()
     choices = []
-    if appointment.is_scheduled:
+    if appointment.can_be_changed:
         choices = selectors.booking_choices(appointment.consultation, advisor=appointment.advisor)
     return render(
         request,
@@ -315,7 +307,7 @@ def appointment_manage(request, pk):
 @signed_link
 def appointment_link(request, token):
     """The link in the confirmation email: move or cancel without logging in."""
-    appointment = services.appointment_from_token(token)
+    appointment = links.appointment_from_token(token)
     if appointment is None:
         raise Http404
     result = _manage_appointment(
@@ -333,7 +325,7 @@ def appointment_link(request, token):
 @signed_link
 def feedback(request, token):
     """The follow-up's form; the link works once, without logging in."""
-    consultation = services.consultation_from_feedback_token(token)
+    consultation = links.consultation_from_feedback_token(token)
     if consultation is None:
         raise Http404
     if Feedback.objects.filter(consultation=consultation).exists():
@@ -346,7 +338,7 @@ def feedback(request, token):
             try:
                 services.feedback_submit(consultation=consultation, **form.cleaned_data)
             except ConsultationError as error:
-                messages.error(request, error.message)
+                show_error(request, error)
                 return render(
                     request,
                     "consultations/feedback.html",

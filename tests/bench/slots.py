@@ -12,7 +12,9 @@ Measured, each the median and the worst of 50 runs after 3 warm-up runs:
 1. `free_slots(profile, ...)` as views call it: the profile's windows, absences and
    appointments (the consultations app's busy source) read from PostgreSQL;
 2. `compute_slots` alone, the pure computation without any query;
-3. the same as 1 for ten advisors at once (the matching page's case).
+3. the same as 1 for ten advisors at once (the matching page's case);
+4. `consultations.selectors.free_slot_end` as a move checks its new time under the lock:
+   one slot of one advisor, the moved appointment's own time counting as free.
 
 The appointments are real rows of `consultations.Appointment` (under the exclusion
 constraint), so reading them is part of the figure.
@@ -192,6 +194,17 @@ def main():
             now=now,
         )
 
+    from consultations.models import Appointment
+    from consultations.selectors import free_slot_end
+
+    moving = Appointment.objects.filter(advisor_id=fetched.pk).order_by("starts_at").first()
+    target = free_slots(fetched, start=now, end=end, now=now)[-1].start
+
+    def move_check():
+        profile = AdvisorProfile.objects.get(pk=profiles[0].pk)
+        found = free_slot_end(profile, target, now=now, ignoring=moving)
+        return [found] if found else []
+
     def ten_advisors():
         return free_slots(
             list(AdvisorProfile.objects.filter(pk__in=[p.pk for p in profiles])),
@@ -206,6 +219,7 @@ def main():
         ("free_slots, one advisor (with its queries)", one_advisor),
         ("compute_slots alone, one advisor", computation_only),
         ("free_slots, ten advisors (with their queries)", ten_advisors),
+        ("free_slot_end, a move's check (with its queries)", move_check),
     ]
     results = {}
     for label, function in rows:

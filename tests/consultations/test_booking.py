@@ -6,9 +6,16 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations.errors import ConsultationError, SlotTaken
-from consultations.models import Appointment, AppointmentStatus
+from consultations.models import (
+    OPEN_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    Consultation,
+    Status,
+)
 from consultations.services import appointment_book, appointment_move
 from portal.advisors.availability import free_slots, next_free_slot
 from tests.factories import AdvisorProfileFactory, AppointmentFactory, ConsultationFactory
@@ -144,3 +151,45 @@ def test_a_second_first_conversation_is_refused_but_moving_keeps_the_advisor_fre
     moved = appointment_move(appointment=appointment, start=later.start, by=case.requester)
     assert moved.starts_at == later.start
     assert Appointment.objects.scheduled().filter(advisor=advisor).count() == 1
+
+
+# --- One rule: can this request still book a conversation? ---------------------------------
+
+
+SITUATIONS = ["nothing", "upcoming", "upcoming cancelled", "past"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("situation", SITUATIONS)
+@pytest.mark.parametrize("status", Status.values)
+def test_the_bookable_queryset_and_property_agree(status, situation):
+    case = ConsultationFactory(status=status)
+    now = timezone.now()
+    if situation != "nothing":
+        starts_at = now + (
+            timedelta(days=2) if situation.startswith("upcoming") else -timedelta(days=2)
+        )
+        AppointmentFactory(
+            consultation=case,
+            starts_at=starts_at,
+            status="cancelled" if situation.endswith("cancelled") else "scheduled",
+        )
+    expected = status in OPEN_STATUSES and situation != "upcoming"
+
+    in_queryset = Consultation.objects.bookable().filter(pk=case.pk).exists()
+    loaded = Consultation.objects.prefetch_related("appointments").get(pk=case.pk)
+    assert in_queryset == loaded.is_bookable == Consultation.objects.get(pk=case.pk).is_bookable
+    assert in_queryset == expected
+
+
+@pytest.mark.django_db
+def test_the_booking_page_and_the_service_ask_the_same_rule(client):
+    advisor = AdvisorProfileFactory()
+    case = ConsultationFactory(status="concluded")
+    client.force_login(case.requester)
+    response = client.get(reverse("consultations:book", args=[case.pk]))
+    assert response.status_code == 302  # not bookable: back to the request
+    with pytest.raises(ConsultationError, match=r"no longer open|keine Termine mehr"):
+        appointment_book(
+            consultation=case, advisor=advisor, start=first_slot(advisor).start, by=case.requester
+        )

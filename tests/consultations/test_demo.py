@@ -1,6 +1,7 @@
 """The demo requests of `manage.py seed_demo`: every status, believable spread, idempotent."""
 
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from consultations.demo import DEMO_CONCERNS
 from consultations.models import (
+    CASE,
     Appointment,
     Consultation,
     Feedback,
@@ -18,10 +20,11 @@ from consultations.models import (
     Phase,
     Status,
 )
-from consultations.services import untriaged_since
+from consultations.selectors import case_history, status_history, untriaged_since
 from portal.accounts.demo import OFFICERS
 from portal.accounts.models import User
 from portal.advisors.models import Format
+from portal.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +47,31 @@ def test_every_status_occurs():
     statuses = set(Consultation.objects.values_list("status", flat=True))
     assert statuses == set(Status.values)
     assert Consultation.objects.filter(concern__in=DEMO_CONCERNS).count() == len(DEMO_CONCERNS)
+
+
+def test_each_case_went_through_its_statuses_and_every_change_left_an_entry():
+    seen = set()
+    for case in Consultation.objects.filter(concern__in=DEMO_CONCERNS):
+        history = status_history(case)
+        assert history[0] == Status.SUBMITTED
+        assert history[-1] == case.status, case.reference
+        for before, after in pairwise(history):
+            assert CASE.allows(before, after), (case.reference, before, after)
+        seen |= set(history)
+        actions = set(case_history(case).values_list("action", flat=True))
+        if case.notes.exists():
+            assert "note.added" in actions
+        if case.messages.exists():
+            assert "message.posted" in actions
+        if case.appointments.exists():
+            assert actions & {"appointment.booked", "appointment.recorded"}
+        if Feedback.objects.filter(consultation=case).exists():
+            assert "feedback.given" in actions
+        # Dated into the past in the order it happened.
+        trail = list(AuditEntry.objects.for_object(case).exclude(to_status="").order_by("pk"))
+        assert [entry.at for entry in trail] == sorted(entry.at for entry in trail)
+        assert trail[-1].at < timezone.now()
+    assert seen == set(Status.values)
 
 
 def test_requests_are_spread_over_states_formats_and_bodies():
@@ -110,6 +138,7 @@ def test_running_seed_demo_again_creates_nothing():
         Note.objects.count(),
         Message.objects.count(),
         Feedback.objects.count(),
+        AuditEntry.objects.filter(content_type__app_label="consultations").count(),
     )
 
     call_command("seed_demo", stdout=StringIO())
@@ -120,4 +149,5 @@ def test_running_seed_demo_again_creates_nothing():
         Note.objects.count(),
         Message.objects.count(),
         Feedback.objects.count(),
+        AuditEntry.objects.filter(content_type__app_label="consultations").count(),
     ) == before

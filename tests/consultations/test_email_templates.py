@@ -2,7 +2,7 @@
 
 import itertools
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.conf import settings
@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations import emails
+from consultations.links import appointment_from_token, consultation_from_feedback_token
 from consultations.models import Appointment, Consultation, Message, Note
-from consultations.services import appointment_from_token, consultation_from_feedback_token
+from portal.notifications.models import Notification
 from portal.notifications.rendering import render_notification
 from portal.notifications.services import notify
 from tests.factories import (
@@ -193,6 +194,50 @@ def test_ended_tells_the_advisor_that_the_requester_withdrew(led_case, lead):
         in rendered.body_text
     )
     assert NOTE_TEXT not in everything(rendered)
+
+
+def test_ended_lists_the_cancelled_appointments_for_each_side(led_case, lead):
+    from consultations.services import consultation_close
+
+    appointment = AppointmentFactory(
+        consultation=led_case,
+        advisor=lead,
+        starts_at=timezone.now() + timedelta(days=4),
+        phase="round_table",
+    )
+    Consultation.objects.filter(pk=led_case.pk).update(status="concluded")
+    consultation_close(consultation=led_case, by=lead.user)
+    local = timezone.localtime(appointment.starts_at)
+    day = f"{local:%A}, {local.day} {local:%B %Y}"
+
+    for user in (led_case.requester, lead.user):
+        user.preferred_language = "en"
+        user.save(update_fields=["preferred_language"])
+        notification = Notification.objects.get(kind=emails.ENDED, user=user)
+        rendered = render_notification(notification)
+        assert rendered.subject == f"Request {led_case.reference}: closed"
+        assert "have been cancelled" in rendered.body_text
+        assert f"When: {day}, {local:%H:%M} to" in rendered.body_text
+        assert "Round table" in rendered.body_html
+        assert "removes the appointment from your calendar" in rendered.body_text
+        assert NOTE_TEXT not in everything(rendered)
+    to_requester = render_notification(
+        Notification.objects.get(kind=emails.ENDED, user=led_case.requester)
+    )
+    assert "With: Dr. Leyla Kaya" in to_requester.body_text
+    assert portal_url(led_case) in to_requester.body_text
+    to_advisor = render_notification(Notification.objects.get(kind=emails.ENDED, user=lead.user))
+    assert "Jana Becker, Stadt Bergheim" in to_advisor.body_text
+    assert admin_url(led_case) in to_advisor.body_text
+
+
+def test_a_reminder_of_an_ended_case_is_not_sent(led_case, lead):
+    from portal.notifications.kinds import Obsolete
+
+    appointment = AppointmentFactory(consultation=led_case, advisor=lead)
+    Consultation.objects.filter(pk=led_case.pk).update(status="withdrawn")
+    with pytest.raises(Obsolete):
+        render(emails.REMINDER, led_case.requester, {"appointment_id": appointment.pk})
 
 
 def test_follow_up_links_a_feedback_form_that_needs_no_login(led_case):
@@ -405,14 +450,17 @@ def test_every_kind_renders_in_german_and_english(kind, led_case, lead, coordina
 
 @pytest.mark.parametrize("kind", [emails.BOOKED, emails.MOVED, emails.CANCELLED, emails.REMINDER])
 def test_appointment_dates_follow_the_recipients_language(kind, led_case, lead):
-    # Monday, 3 March 2031, 10:00 in Berlin (winter time).
-    starts_at = datetime(2031, 3, 3, 10, 0, tzinfo=timezone.get_fixed_timezone(60))
+    # The first Monday of March next year, 10:00 in Berlin (winter time): always ahead.
+    year = timezone.localdate().year + 1
+    day = date(year, 3, 1)
+    day += timedelta(days=-day.weekday() % 7)
+    starts_at = datetime.combine(day, time(10), tzinfo=timezone.get_fixed_timezone(60))
     appointment = AppointmentFactory(consultation=led_case, advisor=lead, starts_at=starts_at)
 
     english, _ = both_sides(kind, appointment, "en")
     german, _ = both_sides(kind, appointment, "de")
 
-    assert "Monday, 3 March 2031" in english.body_text
-    assert "Montag, 3. März 2031" in german.body_text
+    assert f"Monday, {day.day} March {year}" in english.body_text
+    assert f"Montag, {day.day}. März {year}" in german.body_text
     assert "10:00" in english.subject
     assert "10:00" in german.subject

@@ -7,7 +7,7 @@ municipality, the assigned advisor, an advisor not assigned, a coordinator, anon
 import pytest
 from django.urls import reverse
 
-from consultations.services import appointment_token
+from consultations.links import appointment_token
 from tests.factories import (
     AdvisorProfileFactory,
     AppointmentFactory,

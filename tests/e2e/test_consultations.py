@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from consultations import services
+from consultations import links
 from consultations.forms import ConsultationForm
 from consultations.models import Appointment, Consultation, Message
 from portal.advisors.models import Topic
@@ -228,7 +228,7 @@ PAGES = {
     "detail": lambda w, c: reverse("consultations:detail", args=[c["consultation"].pk]),
     "appointment": lambda w, c: reverse("consultations:appointment", args=[c["appointment"].pk]),
     "appointment link": lambda w, c: reverse(
-        "consultations:appointment_link", args=[services.appointment_token(c["appointment"])]
+        "consultations:appointment_link", args=[links.appointment_token(c["appointment"])]
     ),
 }
 
@@ -247,7 +247,7 @@ def test_consultation_page_is_accessible(new_page, world, case, name, language):
 def test_the_feedback_form_is_accessible(new_page, closed_case, language):
     page = new_page(language=language)
     response = page.goto(
-        reverse("consultations:feedback", args=[services.feedback_token(closed_case)])
+        reverse("consultations:feedback", args=[links.feedback_token(closed_case)])
     )
     assert response.status == 200
     assert page.get_by_role("button", name=text("Send feedback", language)).is_visible()
@@ -289,7 +289,7 @@ def test_every_page_renders_for_its_screenshot(new_page, world, case, closed_cas
     shoot(page, "appointment-de-wide.png")
 
     page = new_page(viewport=NARROW)
-    page.goto(reverse("consultations:feedback", args=[services.feedback_token(closed_case)]))
+    page.goto(reverse("consultations:feedback", args=[links.feedback_token(closed_case)]))
     shoot(page, "feedback-de-narrow.png")
 
     coordinator = UserFactory(roles=["coordinator"], full_name="Corinna Koordination")
