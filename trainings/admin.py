@@ -1,17 +1,19 @@
 """Coordinators publish courses and dates, see participants, and cancel in the admin.
 
-Dates are entered with their course; a date's status changes only through "Cancel date"
-(`services.course_date_cancel`, which tells everyone), registrations only through the
-portal or the "Cancel registration" action (`services.registration_cancel`, which hands the
-seat on). After a course is saved, `services.course_dates_changed` moves reminders to the new
-times and gives seats added by a larger capacity to the waitlist.
+The admin writes only through the services: a course is saved by `services.course_save`,
+its dates by `services.course_dates_save` (which moves reminders to the new times and gives
+seats added by a larger capacity to the waitlist), publishing goes through
+`course_publish` / `course_unpublish`, duplicating through `course_date_duplicate`. Status
+changes are the registered steps (`trainings/steps.py`): each date and registration page
+offers the steps open to the coordinator, on a page of their own. A save the services refuse
+is rolled back as a whole and the form comes back with the reason.
 """
 
 import csv
-from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -23,10 +25,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.roles import COORDINATOR
-from trainings import services
-from trainings.errors import TrainingError
+from portal.core.admin import AuditTrailMixin
+from portal.core.errors import DomainError, show_error
+from portal.core.workflows import Workflow, open_steps, steps_of
+from trainings import selectors, services
 from trainings.models import (
+    COURSE_DATE,
+    REGISTRATION,
     Attendance,
     Certificate,
     Course,
@@ -39,7 +44,108 @@ from trainings.models import (
     Registration,
     RegistrationStatus,
 )
-from trainings.selectors import with_seats
+
+
+class RefusedSaveMixin:
+    """A save that a service refuses (a `DomainError` from `save_model` or `save_formset`)
+    rolls back as a whole — Django's change form runs in one transaction — and the form is
+    shown again with what was entered and the reason, instead of "changed successfully"."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            request.refused_save = error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "refused_save", None)
+        if refusal is None:
+            return form
+
+        class Refused(form):
+            def clean(self):
+                super().clean()
+                raise forms.ValidationError(refusal.message)
+
+        return Refused
+
+
+class StepPagesMixin:
+    """The steps of `workflow` that the coordinator may take on an object, as links on its
+    change page, each on a page of its own (`<pk>/step/<name>/`) that runs the step."""
+
+    workflow: Workflow
+    # Form fields of the answers a step asks for, by the names in `Step.fields`.
+    step_fields: dict = {}
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/step/<str:name>/",
+                self.admin_site.admin_view(self.step_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["workflow_steps"] = open_steps(self.workflow.name, obj, request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def step_context(self, request, obj) -> dict:
+        return {}
+
+    def step_done(self, request, obj, step, result) -> None:
+        self.message_user(request, gettext("Done: %(step)s.") % {"step": step.label})
+
+    def step_view(self, request, pk, name):
+        obj = get_object_or_404(self.get_queryset(request), pk=pk)
+        step = steps_of(self.workflow.name).get(name)
+        if step is None or not step.may(request.user, obj):
+            raise Http404
+        form_class = type(
+            "StepForm", (forms.Form,), {field: self.step_fields[field] for field in step.fields}
+        )
+        form = form_class(request.POST if request.method == "POST" else None)
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = step.run(self.workflow, obj, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                show_error(request, error)
+            else:
+                self.step_done(request, obj, step, result)
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{step.label}: {obj}",
+            "object": obj,
+            "step": step,
+            "open": step.is_open(self.workflow, obj),
+            "form": form,
+            "change_url": change_url,
+            **self.step_context(request, obj),
+        }
+        templates = [
+            f"admin/{self.opts.app_label}/{self.opts.model_name}/{step.name}.html",
+            "admin/trainings/step.html",
+        ]
+        return TemplateResponse(request, templates, context)
+
+
+def _tell_promoted(request, promoted: int) -> None:
+    if promoted:
+        messages.info(
+            request,
+            gettext("%(count)s people moved up from the waitlist and were told.")
+            % {"count": promoted},
+        )
 
 
 class ModuleInline(admin.TabularInline):
@@ -89,16 +195,15 @@ class CourseForm(forms.ModelForm):
 
     def clean_is_series(self):
         is_series = self.cleaned_data["is_series"]
-        changed = self.instance.pk and is_series != self.instance.is_series
-        if changed and self.instance.registrations.exists():
-            raise forms.ValidationError(
-                _("People have registered already, so whether the dates form a series stays.")
-            )
+        try:
+            services.course_series_check(course=self.instance, is_series=is_series)
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
         return is_series
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(RefusedSaveMixin, AuditTrailMixin, admin.ModelAdmin):
     form = CourseForm
     list_display = ["title", "format", "module", "next_date", "seats", "published"]
     list_filter = ["published", "format", "is_series", "module__programme", "topics"]
@@ -108,6 +213,7 @@ class CourseAdmin(admin.ModelAdmin):
     filter_horizontal = ["topics"]
     inlines = [CourseDateInline, QuestionInline]
     actions = ["publish", "unpublish"]
+    readonly_fields = ["audit_trail"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "published"]}),
         (
@@ -126,6 +232,7 @@ class CourseAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("History"), {"fields": ["audit_trail"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):
@@ -166,45 +273,56 @@ class CourseAdmin(admin.ModelAdmin):
         initial.setdefault("coordinator", request.user.pk)
         return initial
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if change:
-            promoted = services.course_dates_changed(course=form.instance)
-            if promoted:
-                messages.info(
-                    request,
-                    gettext("%(count)s people moved up from the waitlist and were told.")
-                    % {"count": promoted},
-                )
+    def save_model(self, request, obj, form, change):
+        services.course_save(course=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not CourseDate:
+            return super().save_formset(request, form, formset, change)
+        dates = formset.save(commit=False)
+        promoted = services.course_dates_save(
+            course=form.instance, dates=dates, deleted=formset.deleted_objects, by=request.user
+        )
+        _tell_promoted(request, promoted)
 
     @admin.action(description=_("Publish the selected courses"))
     def publish(self, request, queryset):
-        count = queryset.update(published=True)
+        count = self._each(request, queryset, services.course_publish)
         self.message_user(request, gettext("%(count)s course(s) published.") % {"count": count})
 
     @admin.action(description=_("Take the selected courses offline"))
     def unpublish(self, request, queryset):
-        count = queryset.update(published=False)
+        count = self._each(request, queryset, services.course_unpublish)
         self.message_user(request, gettext("%(count)s course(s) taken offline.") % {"count": count})
 
-
-class CancelDateForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason, as the participants will read it"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
-        required=False,
-    )
+    def _each(self, request, queryset, service) -> int:
+        """Run `service` on each course; how many it changed."""
+        changed = 0
+        for course in queryset:
+            try:
+                changed += service(course=course, by=request.user)
+            except DomainError as error:
+                show_error(request, error)
+        return changed
 
 
 @admin.register(CourseDate)
-class CourseDateAdmin(admin.ModelAdmin):
+class CourseDateAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admin.ModelAdmin):
+    workflow = COURSE_DATE
+    step_fields = {
+        "reason": forms.CharField(
+            label=_("Reason, as the participants will read it"),
+            widget=forms.Textarea(attrs={"rows": 3}),
+            max_length=1000,
+            required=False,
+        )
+    }
     formfield_overrides = URL_FIELDS
     list_display = ["__str__", "place_display", "status", "seats_display", "links"]
     list_filter = ["status", "course__format", "state", "course"]
     search_fields = ["course__title", "venue", "town"]
     date_hierarchy = "start"
-    readonly_fields = ["status", "cancelled_reason"]
+    readonly_fields = ["status", "cancelled_reason", "audit_trail"]
     autocomplete_fields = ["course"]
     actions = ["duplicate"]
     fields = [
@@ -216,10 +334,11 @@ class CourseDateAdmin(admin.ModelAdmin):
         "capacity",
         ("registration_opens", "registration_deadline"),
         ("status", "cancelled_reason"),
+        "audit_trail",
     ]
 
     def get_queryset(self, request):
-        return with_seats(super().get_queryset(request).select_related("course"))
+        return super().get_queryset(request).select_related("course").with_seats()
 
     @admin.display(description=_("place"))
     def place_display(self, date):
@@ -240,40 +359,19 @@ class CourseDateAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change:
-            promoted = services.course_dates_changed(course=obj.course)
-            if promoted:
-                messages.info(
-                    request,
-                    gettext("%(count)s people moved up from the waitlist and were told.")
-                    % {"count": promoted},
-                )
+        promoted = services.course_dates_save(course=obj.course, dates=[obj], by=request.user)
+        _tell_promoted(request, promoted)
 
     @admin.action(description=_("Duplicate the selected dates one week later"))
     def duplicate(self, request, queryset):
         copies = 0
-        for date in queryset:
-            copy = CourseDate(
-                course=date.course,
-                start=date.start + timedelta(weeks=1),
-                end=date.end + timedelta(weeks=1),
-                online=date.online,
-                venue=date.venue,
-                address=date.address,
-                town=date.town,
-                state=date.state,
-                video_link=date.video_link,
-                capacity=date.capacity,
-                registration_opens=date.registration_opens,
-                registration_deadline=(
-                    date.registration_deadline + timedelta(weeks=1)
-                    if date.registration_deadline
-                    else None
-                ),
-            )
-            copy.save()
-            copies += 1
+        for date in queryset.select_related("course"):
+            try:
+                services.course_date_duplicate(date=date, by=request.user)
+            except DomainError as error:
+                show_error(request, error)
+            else:
+                copies += 1
         self.message_user(
             request,
             gettext("%(count)s date(s) copied to one week later; please check the times.")
@@ -287,22 +385,13 @@ class CourseDateAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.participants_view),
                 name="trainings_coursedate_participants",
             ),
-            path(
-                "<int:pk>/cancel/",
-                self.admin_site.admin_view(self.cancel_view),
-                name="trainings_coursedate_cancel",
-            ),
             *super().get_urls(),
         ]
 
-    def _date(self, request, pk) -> CourseDate:
-        date = get_object_or_404(CourseDate.objects.select_related("course"), pk=pk)
+    def participants_view(self, request, pk):
+        date = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_view_permission(request, date):
             raise Http404
-        return date
-
-    def participants_view(self, request, pk):
-        date = self._date(request, pk)
         course = date.course
         registrations = (
             Registration.objects.active()
@@ -358,40 +447,22 @@ class CourseDateAdmin(admin.ModelAdmin):
             )
         return response
 
-    def cancel_view(self, request, pk):
-        date = self._date(request, pk)
-        if not self.has_change_permission(request, date) or not request.user.has_role(COORDINATOR):
-            raise Http404
-        form = CancelDateForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                told = services.course_date_cancel(
-                    date=date, by=request.user, reason=form.cleaned_data["reason"]
-                )
-            except TrainingError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(
-                    request,
-                    gettext("The date was cancelled; %(count)s people were told by email.")
-                    % {"count": told},
-                )
-            return HttpResponseRedirect(
-                reverse("admin:trainings_coursedate_change", args=[date.pk])
-            )
-        affected = services.attendance_list(date).count()
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": gettext("Cancel date: %(date)s") % {"date": date},
+    def step_context(self, request, date):
+        series = date.course.is_series
+        return {
             "date": date,
-            "form": form,
-            "affected": affected,
+            "affected": selectors.attendance_list(date).count(),
             "waiting": Registration.objects.waitlisted()
-            .filter(course=date.course, date=None if date.course.is_series else date)
+            .filter(course=date.course, date=None if series else date)
             .count(),
         }
-        return TemplateResponse(request, "admin/trainings/coursedate/cancel.html", context)
+
+    def step_done(self, request, date, step, told):
+        messages.success(
+            request,
+            gettext("The date was cancelled; %(count)s people were told by email.")
+            % {"count": told},
+        )
 
 
 def _spreadsheet_safe(value: str) -> str:
@@ -402,7 +473,8 @@ def _spreadsheet_safe(value: str) -> str:
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(StepPagesMixin, AuditTrailMixin, admin.ModelAdmin):
+    workflow = REGISTRATION
     list_display = ["person", "course", "date", "status", "body_display", "created_at"]
     list_filter = ["status", "course"]
     search_fields = ["person__email", "person__full_name", "course__title"]
@@ -419,6 +491,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "created_at",
         "confirmed_at",
         "cancelled_at",
+        "audit_trail",
     ]
     actions = ["cancel"]
 
@@ -434,12 +507,15 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Cancel the selected registrations (seats go to the waitlist)"))
     def cancel(self, request, queryset):
+        cancel = steps_of(REGISTRATION.name)["cancel_for_participant"]
         cancelled = 0
-        for registration in queryset.active():
+        for registration in queryset.active().select_related("course", "date"):
+            if not cancel.may(request.user, registration):
+                raise PermissionDenied
             try:
-                services.registration_cancel(registration=registration, by=request.user)
-            except TrainingError as error:
-                messages.error(request, f"{registration}: {error.message}")
+                cancel.run(REGISTRATION, registration, by=request.user)
+            except DomainError as error:
+                show_error(request, error)
             else:
                 cancelled += 1
         self.message_user(
@@ -466,14 +542,16 @@ class AttendanceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnlyAdmin):
+class CertificateAdmin(AuditTrailMixin, ReadOnlyAdmin):
     list_display = ["code", "name", "title", "kind", "issued_at"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "title"]
+    readonly_fields = ["audit_trail"]
 
 
 @admin.register(CourseFeedback)
-class CourseFeedbackAdmin(ReadOnlyAdmin):
+class CourseFeedbackAdmin(AuditTrailMixin, ReadOnlyAdmin):
     list_display = ["registration", "rating", "created_at"]
     list_filter = ["rating"]
     list_select_related = ["registration__course", "registration__person"]
+    readonly_fields = ["audit_trail"]

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from portal.notifications.kinds import Kind, Obsolete, register
 from portal.notifications.models import Category
 from portal.notifications.rendering import absolute_url
+from trainings.links import feedback_token
+from trainings.models import CourseDate, CourseFeedback, Registration, RegistrationStatus
+from trainings.selectors import attended_dates, offer_for, waitlist_position
 
 REGISTERED = "training_registered"
 WAITLISTED = "training_waitlisted"
@@ -23,8 +26,6 @@ FOLLOW_UP = "training_follow_up"
 
 
 def _registration(registration_id):
-    from trainings.models import Registration
-
     registration = (
         Registration.objects.select_related(
             "course__coordinator", "course__module__programme", "date", "person"
@@ -39,9 +40,6 @@ def _registration(registration_id):
 
 def _registration_context(notification) -> dict:
     """The registration, the dates it covers (in Berlin time) and the participant's links."""
-    from trainings.models import RegistrationStatus
-    from trainings.services import offer_for
-
     registration = _registration(notification.context["registration_id"])
     offer = offer_for(registration.course, registration.date)
     confirmed = registration.status == RegistrationStatus.CONFIRMED
@@ -58,18 +56,25 @@ def _registration_context(notification) -> dict:
 
 
 def _confirmed_context(notification) -> dict:
-    from trainings.models import RegistrationStatus
-
     context = _registration_context(notification)
     if context["registration"].status != RegistrationStatus.CONFIRMED:
         raise Obsolete(_("The registration is no longer confirmed."))
     return context
 
 
-def _waitlisted_context(notification) -> dict:
-    from trainings.services import waitlist_position
+def _upcoming(context: dict) -> dict:
+    """A confirmation that would arrive after the course has ended has lost its reason."""
+    if context["dates"] and context["dates"][-1].end <= timezone.now():
+        raise Obsolete(_("The course has ended."))
+    return context
 
-    context = _registration_context(notification)
+
+def _seat_context(notification) -> dict:
+    return _upcoming(_confirmed_context(notification))
+
+
+def _waitlisted_context(notification) -> dict:
+    context = _upcoming(_registration_context(notification))
     position = waitlist_position(context["registration"])
     if position is None:
         raise Obsolete(_("The person is no longer on the waitlist."))
@@ -89,8 +94,6 @@ def _reminder_context(notification) -> dict:
 
 
 def _date_cancelled_context(notification) -> dict:
-    from trainings.models import CourseDate
-
     context = _registration_context(notification)
     context["date"] = CourseDate.objects.get(pk=notification.context["date_id"])
     context["ends_registration"] = notification.context.get("ends_registration", True)
@@ -98,9 +101,6 @@ def _date_cancelled_context(notification) -> dict:
 
 
 def _follow_up_context(notification) -> dict:
-    from trainings.models import CourseFeedback
-    from trainings.services import attended_dates, feedback_token
-
     context = _confirmed_context(notification)
     registration = context["registration"]
     if not attended_dates(registration):
@@ -116,9 +116,9 @@ def _follow_up_context(notification) -> dict:
 
 
 for name, category, build in [
-    (REGISTERED, Category.TRANSACTIONAL, _confirmed_context),
+    (REGISTERED, Category.TRANSACTIONAL, _seat_context),
     (WAITLISTED, Category.TRANSACTIONAL, _waitlisted_context),
-    (PROMOTED, Category.TRANSACTIONAL, _confirmed_context),
+    (PROMOTED, Category.TRANSACTIONAL, _seat_context),
     (CANCELLED, Category.TRANSACTIONAL, _registration_context),
     (REMINDER, Category.REMINDER, _reminder_context),
     (DATE_CANCELLED, Category.TRANSACTIONAL, _date_cancelled_context),

@@ -1,6 +1,5 @@
-class TrainingError(Exception):
-    """A registration, cancellation or record that the rules do not allow."""
+from portal.core.errors import DomainError
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+
+class TrainingError(DomainError):
+    """A registration, cancellation or record that the rules of courses do not allow."""

@@ -8,7 +8,12 @@ seats are the smallest capacity of its scheduled dates.
 
 A `Registration` is confirmed while seats are free and wait-listed otherwise; the waitlist is
 ordered by arrival (the row's id, handed out under the lock on the offer's dates). Its status
-moves only along `TRANSITIONS`, through `services.py`.
+moves only along `REGISTRATION` (a date's along `COURSE_DATE`), through `services.py` and
+`portal.core.workflows.transition`.
+
+Whether a date takes registrations is one rule with two spellings that tests hold together:
+`CourseDateQuerySet.with_registration_window` (SQL, for lists) and
+`CourseDate.registration_window` (Python, for one date or offer).
 """
 
 import secrets
@@ -20,7 +25,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, F, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +35,8 @@ from django.utils.translation import pgettext_lazy
 from consultations.models import Rating  # the same five-step scale as the advice's feedback
 from portal.accounts.models import FederalState, Municipality, Organisation
 from portal.advisors.models import Topic
+from portal.core.workflows import Workflow
+from trainings.errors import TrainingError
 
 
 class CourseFormat(models.TextChoices):
@@ -199,6 +207,29 @@ class DateStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("course date", "cancelled")
 
 
+DATE_TRANSITIONS: dict[str, frozenset[str]] = {
+    DateStatus.SCHEDULED: frozenset({DateStatus.CANCELLED}),
+    DateStatus.CANCELLED: frozenset(),
+}
+
+COURSE_DATE = Workflow(
+    name="course_date",
+    statuses=DateStatus,
+    table=DATE_TRANSITIONS,
+    error=TrainingError,
+    refusal=_("A date that is %(current)s cannot become %(new)s."),
+)
+
+
+class Window:
+    """Whether a date takes registrations at a moment, and if not, why not."""
+
+    OPEN = "open"
+    NOT_YET_OPEN = "not_yet_open"
+    CLOSED = "closed"  # the deadline has passed
+    CANCELLED = "cancelled"
+
+
 class CourseDateQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=DateStatus.SCHEDULED)
@@ -206,6 +237,79 @@ class CourseDateQuerySet(models.QuerySet):
     def public(self):
         """Dates of published courses, cancelled ones included (calendars show the change)."""
         return self.filter(course__published=True)
+
+    def with_registration_window(self, now: datetime):
+        """Annotate `offer_opens`, `offer_deadline` and `window` (a `Window` value at `now`).
+
+        The SQL spelling of `CourseDate.registration_window`: a date takes registrations while
+        it is scheduled, from its offer's opening (none: at once) until its offer's deadline
+        (none: the start); in a series both are those of its first scheduled date.
+        """
+        first_of_series = self.model.objects.filter(
+            course=OuterRef("course"), status=DateStatus.SCHEDULED
+        ).order_by("start", "pk")
+
+        def of_offer(expression):
+            return Case(
+                When(
+                    course__is_series=True,
+                    then=Subquery(first_of_series.annotate(value=expression).values("value")[:1]),
+                ),
+                default=expression,
+            )
+
+        return self.annotate(
+            offer_opens=of_offer(F("registration_opens")),
+            offer_deadline=of_offer(Coalesce("registration_deadline", "start")),
+        ).annotate(
+            window=Case(
+                When(~Q(status=DateStatus.SCHEDULED), then=Value(Window.CANCELLED)),
+                When(offer_deadline__lte=now, then=Value(Window.CLOSED)),
+                When(offer_opens__gt=now, then=Value(Window.NOT_YET_OPEN)),
+                default=Value(Window.OPEN),
+                output_field=models.CharField(),
+            )
+        )
+
+    def taking_registrations(self, now: datetime):
+        """The dates that take registrations at `now` (twin of `CourseDate.takes_registrations`)."""
+        return self.with_registration_window(now).filter(window=Window.OPEN)
+
+    def with_seats(self):
+        """Annotate `seats`, `taken`, `free`, `series_index` and `series_length`; for a series
+        they describe the whole series the date belongs to."""
+        series_dates = self.model.objects.filter(
+            course=OuterRef("course"), status=DateStatus.SCHEDULED
+        ).order_by()
+        series_capacity = series_dates.values("course").annotate(m=Min("capacity")).values("m")
+        confirmed = (
+            Registration.objects.filter(
+                course=OuterRef("course"), status=RegistrationStatus.CONFIRMED
+            )
+            .filter(Q(date=OuterRef("pk")) | Q(date__isnull=True))
+            .order_by()
+            .values("course")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        earlier = (
+            series_dates.filter(start__lt=OuterRef("start"))
+            .values("course")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        length = series_dates.values("course").annotate(n=Count("pk")).values("n")
+        return self.annotate(
+            seats=Case(
+                When(course__is_series=True, then=Coalesce(Subquery(series_capacity), 0)),
+                default=F("capacity"),
+                output_field=models.IntegerField(),
+            ),
+            taken=Coalesce(Subquery(confirmed), 0),
+            free=F("seats") - F("taken"),
+            series_index=Coalesce(Subquery(earlier), 0) + 1,
+            series_length=Coalesce(Subquery(length), 0),
+        )
 
 
 class CourseDate(models.Model):
@@ -290,6 +394,33 @@ class CourseDate(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == DateStatus.CANCELLED
 
+    def registration_window(self, now: datetime, *, first: "CourseDate | None" = None) -> str:
+        """Whether this date takes registrations at `now` (a `Window` value).
+
+        The Python spelling of `CourseDateQuerySet.with_registration_window`. `first` is the
+        first scheduled date of the offer when the caller holds it already; otherwise it is
+        read from the course's dates (prefetch `course__dates` for lists).
+        """
+        if self.status != DateStatus.SCHEDULED:
+            return Window.CANCELLED
+        first = first or self.first_of_offer()
+        if now >= first.deadline:
+            return Window.CLOSED
+        if first.registration_opens is not None and now < first.registration_opens:
+            return Window.NOT_YET_OPEN
+        return Window.OPEN
+
+    def takes_registrations(self, now: datetime) -> bool:
+        return self.registration_window(now) == Window.OPEN
+
+    def first_of_offer(self) -> "CourseDate":
+        """The date whose opening and deadline count: this one, or its series' first
+        scheduled date."""
+        if not self.course.is_series:
+            return self
+        scheduled = [d for d in self.course.dates.all() if d.status == DateStatus.SCHEDULED]
+        return min(scheduled, key=lambda d: (d.start, d.pk), default=self)
+
     @property
     def deadline(self) -> datetime:
         return self.registration_deadline or self.start
@@ -338,10 +469,18 @@ class Offer:
     def ends(self) -> datetime | None:
         return self.dates[-1].end if self.dates else None
 
-    def is_open(self, now: datetime) -> bool:
+    def window(self, now: datetime) -> str:
+        """Whether the offer takes registrations at `now` (see `CourseDate.registration_window`)."""
         if not self.dates:
-            return False
-        return (self.opens is None or self.opens <= now) and now < self.deadline
+            return Window.CANCELLED
+        return self.dates[0].registration_window(now, first=self.dates[0])
+
+    def is_open(self, now: datetime) -> bool:
+        return self.window(now) == Window.OPEN
+
+    def takes_cancellations(self, now: datetime) -> bool:
+        """Participants cancel until the deadline of the first date they registered for."""
+        return bool(self.dates) and now < self.deadline
 
     def registrations(self):
         return Registration.objects.filter(course=self.course, date=self.date)
@@ -370,6 +509,14 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     RegistrationStatus.CANCELLED: frozenset(),
     RegistrationStatus.CALLED_OFF: frozenset(),
 }
+
+REGISTRATION = Workflow(
+    name="registration",
+    statuses=RegistrationStatus,
+    table=TRANSITIONS,
+    error=TrainingError,
+    refusal=_("A registration that is %(current)s cannot become %(new)s."),
+)
 
 
 class RegistrationQuerySet(models.QuerySet):

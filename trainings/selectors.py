@@ -1,88 +1,37 @@
-"""Reads of courses, dates and registrations, scoped to who asks.
+"""Reads of courses, dates, registrations and progress, scoped to who asks.
 
 The calendar's numbers (free seats, deadline, "date 2 of 3") are computed by the database
 in the query that fetches the dates, so a page costs the same few queries whatever the
-number of dates.
+number of dates. The reads that work on one registration (its offer, its waitlist position,
+whether it can be cancelled, what it attended) use prefetched rows where a page has them.
 """
 
 from datetime import datetime, timedelta
 
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    IntegerField,
-    Min,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    When,
-)
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from portal.accounts.models import User
 from portal.accounts.roles import is_coordinating
 from portal.advisors.models import Topic
 from trainings.models import (
     Course,
     CourseDate,
     DateStatus,
+    Module,
+    Offer,
     Programme,
     Registration,
     RegistrationStatus,
+    Window,
 )
 
+# Attendance can be recorded from this long before a date starts (people arrive early).
+ATTENDANCE_FROM = timedelta(hours=2)
 
-def _scalar(queryset, field):
-    return Subquery(queryset.order_by().values(field)[:1])
 
-
-def with_seats(dates):
-    """Annotate dates with `seats`, `taken`, `free`, `offer_deadline`, `series_index` and
-    `series_length`; for a series they describe the whole series the date belongs to."""
-    series_dates = CourseDate.objects.filter(
-        course=OuterRef("course"), status=DateStatus.SCHEDULED
-    ).order_by()
-    series_capacity = series_dates.values("course").annotate(m=Min("capacity")).values("m")
-    series_deadline = series_dates.annotate(
-        deadline=Coalesce("registration_deadline", "start")
-    ).order_by("start", "pk")
-    series_opens = series_dates.order_by("start", "pk")
-    confirmed = (
-        Registration.objects.filter(course=OuterRef("course"), status=RegistrationStatus.CONFIRMED)
-        .filter(Q(date=OuterRef("pk")) | Q(date__isnull=True))
-        .order_by()
-        .values("course")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    earlier = (
-        series_dates.filter(start__lt=OuterRef("start"))
-        .values("course")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    length = series_dates.values("course").annotate(n=Count("pk")).values("n")
-    return dates.annotate(
-        seats=Case(
-            When(course__is_series=True, then=Coalesce(Subquery(series_capacity), 0)),
-            default=F("capacity"),
-            output_field=IntegerField(),
-        ),
-        taken=Coalesce(Subquery(confirmed), 0),
-        free=F("seats") - F("taken"),
-        offer_deadline=Case(
-            When(course__is_series=True, then=_scalar(series_deadline, "deadline")),
-            default=Coalesce("registration_deadline", "start"),
-        ),
-        offer_opens=Case(
-            When(course__is_series=True, then=_scalar(series_opens, "registration_opens")),
-            default=F("registration_opens"),
-        ),
-        series_index=Coalesce(Subquery(earlier), 0) + 1,
-        series_length=Coalesce(Subquery(length), 0),
-    )
+# --- Dates ----------------------------------------------------------------------------------
 
 
 def calendar_dates(
@@ -110,9 +59,10 @@ def calendar_dates(
         dates = dates.filter(start__gte=month, start__lt=following)
     if state:
         dates = dates.filter(state=state)
-    dates = with_seats(dates)
+    dates = dates.with_seats().with_registration_window(now)
     if free_only:
-        dates = dates.filter(free__gt=0, offer_deadline__gt=now)
+        # Free seats one can still register for, now or once registration opens.
+        dates = dates.filter(free__gt=0, window__in=[Window.OPEN, Window.NOT_YET_OPEN])
     return (
         dates.select_related("course__module__programme")
         .prefetch_related(Prefetch("course__topics", queryset=Topic.objects.order_by("position")))
@@ -139,9 +89,70 @@ def courses_visible_to(user):
     return courses
 
 
-def course_dates(course: Course):
-    """All dates of a course for its page, cancelled ones included."""
-    return with_seats(CourseDate.objects.filter(course=course)).order_by("start", "pk")
+def course_dates(course: Course, now: datetime):
+    """All dates of a course for its page, cancelled ones included, with seats and window."""
+    return (
+        CourseDate.objects.filter(course=course)
+        .with_seats()
+        .with_registration_window(now)
+        .order_by("start", "pk")
+    )
+
+
+def open_dates(course: Course, now: datetime):
+    """The dates of a course one can register for at `now`, with their seats."""
+    return course.dates.taking_registrations(now).with_seats().order_by("start", "pk")
+
+
+def offer_for(course: Course, date: CourseDate | None = None) -> Offer:
+    """The offer a registration is for, read without locks (for showing it)."""
+    date_pk = getattr(date, "pk", None)
+    dates = sorted(
+        (
+            d
+            for d in course.dates.all()  # the prefetched dates, where a page prefetched them
+            if d.status == DateStatus.SCHEDULED and (course.is_series or d.pk == date_pk)
+        ),
+        key=lambda d: (d.start, d.pk),
+    )
+    return Offer(course=course, date=None if course.is_series else date, dates=dates)
+
+
+def attendance_open(date: CourseDate, now: datetime) -> bool:
+    """Whether attendance can be recorded for the date at `now`."""
+    return date.status == DateStatus.SCHEDULED and now >= date.start - ATTENDANCE_FROM
+
+
+def attendance_list(date: CourseDate):
+    """The confirmed participants of a date (and of its series)."""
+    registrations = Registration.objects.confirmed().filter(course_id=date.course_id)
+    if not date.course.is_series:
+        registrations = registrations.filter(date=date)
+    return registrations
+
+
+# --- Registrations ----------------------------------------------------------------------------
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first person waiting, None for anyone not waiting."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    return (
+        Registration.objects.waitlisted()
+        .filter(course_id=registration.course_id, date_id=registration.date_id)
+        .filter(pk__lt=registration.pk)
+        .count()
+        + 1
+    )
+
+
+def may_cancel(registration: Registration, now: datetime | None = None) -> bool:
+    """Whether the participant can still cancel: active, and before the offer's deadline."""
+    if not registration.is_active:
+        return False
+    offer = offer_for(registration.course, registration.date)
+    return offer.takes_cancellations(now or timezone.now())
 
 
 def registrations_of(user):
@@ -181,10 +192,6 @@ def registrations_of(user):
     )
 
 
-def programmes_public():
-    return Programme.objects.filter(published=True)
-
-
 def participants_shared(course: Course, date: CourseDate | None):
     """Confirmed participants who agreed to be listed for the others."""
     return (
@@ -195,13 +202,80 @@ def participants_shared(course: Course, date: CourseDate | None):
     )
 
 
-def programmes_of(user):
-    """The programmes the person has a confirmed registration in, with their progress."""
-    from trainings.services import programme_progress
+# --- Attendance, modules and programmes -------------------------------------------------------
 
-    programmes = Programme.objects.filter(
-        published=True,
-        modules__courses__registrations__person=user,
-        modules__courses__registrations__status=RegistrationStatus.CONFIRMED,
-    ).distinct()
-    return [(programme, programme_progress(user, programme)) for programme in programmes]
+
+def attended_dates(registration: Registration) -> list[CourseDate]:
+    """The dates the person was marked present on (prefetch `attendances__date` for lists)."""
+    present = [a.date for a in registration.attendances.all() if a.present]
+    return sorted(present, key=lambda d: (d.start, d.pk))
+
+
+def module_completed(registration: Registration) -> bool:
+    """Attended every scheduled date the registration covers."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return False
+    held = {date.pk for date in offer_for(registration.course, registration.date).dates}
+    present = {date.pk for date in attended_dates(registration)}
+    return bool(held) and held <= present
+
+
+def _progress(programme: Programme, modules: list[Module], registrations) -> dict:
+    """Which of `modules` the confirmed `registrations` (with course, module, dates and
+    attendance at hand) completed, and whether that completes the programme."""
+    completed = {}
+    for registration in sorted(registrations, key=lambda r: r.pk):
+        module = registration.course.module
+        if module.pk not in completed and module_completed(registration):
+            completed[module.pk] = registration
+    required = programme.required_count(len(modules))
+    return {
+        "modules": [(module, completed.get(module.pk)) for module in modules],
+        "completed": len(completed),
+        "required": required,
+        "done": bool(modules) and len(completed) >= required,
+    }
+
+
+def programme_progress(person: User, programme: Programme) -> dict:
+    """Which of the programme's modules the person completed, and whether that is enough."""
+    registrations = (
+        Registration.objects.confirmed()
+        .filter(person=person, course__module__programme=programme)
+        .select_related("course__module")
+        .prefetch_related("course__dates", "attendances__date")
+    )
+    return _progress(programme, list(programme.modules.all()), registrations)
+
+
+def programmes_of(user, registrations: list[Registration]) -> list[tuple[Programme, dict]]:
+    """The published programmes the person has a confirmed registration in, with their
+    progress, worked out from `registrations` (as `registrations_of` reads them): one query for
+    the modules, whatever the number of programmes."""
+    confirmed = [
+        r
+        for r in registrations
+        if r.person_id == user.pk
+        and r.status == RegistrationStatus.CONFIRMED
+        and r.course.module_id is not None
+        and r.course.module.programme.published
+    ]
+    programmes = {r.course.module.programme_id: r.course.module.programme for r in confirmed}
+    modules: dict[int, list[Module]] = {pk: [] for pk in programmes}
+    for module in Module.objects.filter(programme__in=list(programmes)).order_by("position"):
+        modules[module.programme_id].append(module)
+    return [
+        (
+            programme,
+            _progress(
+                programme,
+                modules[programme.pk],
+                [r for r in confirmed if r.course.module.programme_id == programme.pk],
+            ),
+        )
+        for programme in sorted(programmes.values(), key=lambda p: (p.title, p.pk))
+    ]
+
+
+def programmes_public():
+    return Programme.objects.filter(published=True)

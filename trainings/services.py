@@ -1,16 +1,20 @@
-"""Every write to courses, registrations, waitlists, attendance, certificates and feedback.
+"""Every write to courses, dates, registrations, waitlists, attendance, certificates and
+feedback.
 
 Capacity is guarded by row locks: every service that fills or frees a seat first locks the
 scheduled dates of the offer (`_lock_offer`, always in the order of their ids, so two
 services never wait for each other in a circle), then counts. A seat freed by a cancellation
 or a larger capacity goes to the first person on the waitlist in the same transaction. The
-emails each step implies are written to the outbox in that transaction too.
+emails each step implies are written to the outbox in that transaction too, each under a key
+that names the change (`registration:42:status:confirmed`), so a replayed request writes no
+second email. Statuses change only through `portal.core.workflows.transition`, and every
+service leaves an audit entry.
 """
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,12 +22,16 @@ from django.utils.translation import override
 
 from portal.accounts.models import Membership, User
 from portal.accounts.roles import is_coordinating
+from portal.core.audit import audit_record
+from portal.core.workflows import transition
 from portal.notifications.calendar import calendar_entry
 from portal.notifications.services import notifications_cancel, notifications_move, notify
-from trainings import emails
+from trainings import emails, permissions, selectors
 from trainings.errors import TrainingError
+from trainings.links import feedback_token  # noqa: F401 (tests/core imports it from here)
 from trainings.models import (
-    TRANSITIONS,
+    COURSE_DATE,
+    REGISTRATION,
     Attendance,
     Certificate,
     Course,
@@ -35,30 +43,14 @@ from trainings.models import (
     Question,
     Registration,
     RegistrationStatus,
+    Window,
     new_certificate_code,
 )
 
 FOLLOW_UP_AFTER = timedelta(days=1)
-# Attendance can be recorded from this long before a date starts (people arrive early).
-ATTENDANCE_FROM = timedelta(hours=2)
-FEEDBACK_SALT = "trainings.feedback"
 
 
 # --- Offers and locks ----------------------------------------------------------------------
-
-
-def offer_for(course: Course, date: CourseDate | None = None) -> Offer:
-    """The offer a registration is for, read without locks (for showing it)."""
-    date_pk = getattr(date, "pk", None)
-    dates = sorted(
-        (
-            d
-            for d in course.dates.all()  # the prefetched dates, where a page prefetched them
-            if d.status == DateStatus.SCHEDULED and (course.is_series or d.pk == date_pk)
-        ),
-        key=lambda d: (d.start, d.pk),
-    )
-    return Offer(course=course, date=None if course.is_series else date, dates=dates)
 
 
 def _lock_offer(course: Course, date: CourseDate | None) -> Offer:
@@ -73,38 +65,17 @@ def _lock_offer(course: Course, date: CourseDate | None) -> Offer:
     return Offer(course=course, date=None if course.is_series else date, dates=locked)
 
 
-def _transition(registration: Registration, to: str, *, at: datetime) -> Registration:
-    if to not in TRANSITIONS[registration.status]:
+def _refuse_unless_open(offer: Offer, now: datetime) -> None:
+    window = offer.window(now)
+    if window == Window.CANCELLED:
+        raise TrainingError(_("This date was cancelled; registration is not possible."))
+    if window == Window.CLOSED:
+        raise TrainingError(_("The registration deadline has passed."))
+    if window == Window.NOT_YET_OPEN:
         raise TrainingError(
-            _("A registration that is %(current)s cannot become %(new)s.")
-            % {
-                "current": RegistrationStatus(registration.status).label,
-                "new": RegistrationStatus(to).label,
-            }
+            _("Registration opens on %(date)s.")
+            % {"date": timezone.localtime(offer.opens).strftime("%d.%m.%Y %H:%M")}
         )
-    registration.status = to
-    fields = ["status"]
-    if to == RegistrationStatus.CONFIRMED:
-        registration.confirmed_at = at
-        fields.append("confirmed_at")
-    elif to in (RegistrationStatus.CANCELLED, RegistrationStatus.CALLED_OFF):
-        registration.cancelled_at = at
-        fields.append("cancelled_at")
-    registration.save(update_fields=fields)
-    return registration
-
-
-def waitlist_position(registration: Registration) -> int | None:
-    """1 for the first person waiting, None for anyone not waiting."""
-    if registration.status != RegistrationStatus.WAITLISTED:
-        return None
-    return (
-        Registration.objects.waitlisted()
-        .filter(course_id=registration.course_id, date_id=registration.date_id)
-        .filter(pk__lt=registration.pk)
-        .count()
-        + 1
-    )
 
 
 # --- Registering ---------------------------------------------------------------------------
@@ -163,15 +134,7 @@ def registration_create(
     offer = _lock_offer(course, date)
     # Read the clock under the lock: registered-at times then follow the order of arrival.
     now = now or timezone.now()
-    if not offer.dates:
-        raise TrainingError(_("This date was cancelled; registration is not possible."))
-    if offer.opens and now < offer.opens:
-        raise TrainingError(
-            _("Registration opens on %(date)s.")
-            % {"date": timezone.localtime(offer.opens).strftime("%d.%m.%Y %H:%M")}
-        )
-    if now >= offer.deadline:
-        raise TrainingError(_("The registration deadline has passed."))
+    _refuse_unless_open(offer, now)
     if course.registrations.active().filter(person=person).exists():
         raise TrainingError(_("You are already registered for this course."))
     cap = course.seats_per_municipality
@@ -204,11 +167,19 @@ def registration_create(
     except IntegrityError:
         # Another date of the same course, registered for at the same moment.
         raise TrainingError(_("You are already registered for this course.")) from None
+    audit_record(
+        target=registration,
+        action="registration.create",
+        by=person,
+        to_status=registration.status,
+        details={"date": date.pk} if date else None,
+        at=now,
+    )
 
     if full:
         notify(
             kind=emails.WAITLISTED,
-            key=f"training-waitlisted:{registration.pk}",
+            key=f"registration:{registration.pk}:status:waitlisted",
             user=person,
             context={"registration_id": registration.pk},
             about=registration,
@@ -219,11 +190,15 @@ def registration_create(
 
 
 def _confirmed(registration: Registration, offer: Offer, *, kind: str, now: datetime) -> None:
-    """The emails of a confirmed seat: the confirmation, reminders, and the follow-up."""
+    """The emails of a confirmed seat: the confirmation, reminders, and the follow-up.
+
+    A registration is confirmed once (a confirmed one never waits again), so the key of its
+    confirmation is the same whether it was confirmed at once or moved up.
+    """
     single = offer.dates[0] if len(offer.dates) == 1 else None
     notify(
         kind=kind,
-        key=f"{kind}:{registration.pk}",
+        key=f"registration:{registration.pk}:status:confirmed",
         user=registration.person,
         context={"registration_id": registration.pk},
         about=registration,
@@ -232,7 +207,7 @@ def _confirmed(registration: Registration, offer: Offer, *, kind: str, now: date
     _plan_reminders(registration, offer, now=now)
     notify(
         kind=emails.FOLLOW_UP,
-        key=f"training-follow-up:{registration.pk}",
+        key=f"registration:{registration.pk}:follow-up",
         user=registration.person,
         context={"registration_id": registration.pk},
         about=registration,
@@ -262,7 +237,7 @@ def _plan_reminders(registration: Registration, offer: Offer, *, now: datetime) 
             continue  # registered too late for a reminder: the confirmation says it all
         notify(
             kind=emails.REMINDER,
-            key=f"training-reminder:{date.pk}:{registration.pk}",
+            key=f"registration:{registration.pk}:reminder:date:{date.pk}",
             user=registration.person,
             context={"registration_id": registration.pk, "date_id": date.pk},
             about=date,
@@ -276,28 +251,58 @@ def _cancel_pending(registration: Registration, offer: Offer) -> None:
     notifications_cancel(about=registration, kinds=[emails.FOLLOW_UP])
 
 
-def _fill_from_waitlist(offer: Offer, *, now: datetime) -> list[Registration]:
+# --- The waitlist --------------------------------------------------------------------------
+
+
+def _promote(
+    registration: Registration, offer: Offer, *, by: User | None, now: datetime, reason: str
+) -> Registration:
+    """Give a waiting registration a seat of the locked offer, with its emails."""
+    transition(
+        registration,
+        workflow=REGISTRATION,
+        to=RegistrationStatus.CONFIRMED,
+        by=by,
+        action="registration.promote",
+        fields={"confirmed_at": now},
+        details={"reason": reason},
+        at=now,
+    )
+    _confirmed(registration, offer, kind=emails.PROMOTED, now=now)
+    return registration
+
+
+def _fill_from_waitlist(offer: Offer, *, now: datetime, reason: str) -> list[Registration]:
     """Give free seats to the people waiting longest; the offer's dates are locked."""
     if not offer.dates or now >= offer.starts:
         return []
     free = offer.capacity - offer.registrations().confirmed().count()
-    promoted = []
     if free <= 0:
-        return promoted
-    for registration in offer.registrations().waitlisted().select_for_update()[:free]:
-        _transition(registration, RegistrationStatus.CONFIRMED, at=now)
-        _confirmed(registration, offer, kind=emails.PROMOTED, now=now)
-        promoted.append(registration)
-    return promoted
+        return []
+    return [
+        _promote(registration, offer, by=None, now=now, reason=reason)
+        for registration in offer.registrations().waitlisted().select_for_update()[:free]
+    ]
 
 
-def may_cancel(registration: Registration, now: datetime | None = None) -> bool:
-    """Participants cancel until the deadline of the first date they registered for."""
+@transaction.atomic
+def registration_promote(
+    *, registration: Registration, by: User, now: datetime | None = None
+) -> Registration:
+    """A coordinator gives a free seat to someone waiting, e.g. at the door once the course
+    has begun (before the start, free seats go to the waitlist by themselves, in order).
+    Refused without a free seat: capacity is never oversold."""
+    if not permissions.may_promote(by, registration):
+        raise TrainingError(_("Only coordinators can give a seat to someone waiting."))
+    offer = _lock_offer(registration.course, registration.date)
     now = now or timezone.now()
-    if not registration.is_active:
-        return False
-    offer = offer_for(registration.course, registration.date)
-    return bool(offer.dates) and now < offer.deadline
+    if not offer.dates:
+        raise TrainingError(_("This date was cancelled."))
+    if offer.registrations().confirmed().count() >= offer.capacity:
+        raise TrainingError(
+            _("No seat is free. Raise the capacity first; the waitlist then moves up by itself.")
+        )
+    return _promote(registration, offer, by=by, now=now, reason="coordinator")
 
 
 @transaction.atomic
@@ -308,29 +313,38 @@ def registration_cancel(
 
     Returns the people promoted. Coordinators may cancel after the deadline too.
     """
-    coordinating = is_coordinating(by)
-    if registration.person_id != by.pk and not coordinating:
+    if not permissions.may_cancel_registration(by, registration):
         raise TrainingError(_("You may not cancel this registration."))
     offer = _lock_offer(registration.course, registration.date)
     now = now or timezone.now()  # under the lock, like registrations
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not registration.is_active:
         raise TrainingError(_("This registration has already been cancelled."))
-    if not coordinating and offer.dates and now >= offer.deadline:
+    by_participant = registration.person_id == by.pk
+    if not is_coordinating(by) and not offer.takes_cancellations(now):
         raise TrainingError(
             _("The deadline for cancelling has passed. Please write to the course's coordinator.")
         )
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
-    _transition(registration, RegistrationStatus.CANCELLED, at=now)
+    transition(
+        registration,
+        workflow=REGISTRATION,
+        to=RegistrationStatus.CANCELLED,
+        by=by,
+        action="registration.cancel",
+        fields={"cancelled_at": now},
+        details={"by": "participant" if by_participant else "coordinator"},
+        at=now,
+    )
     _cancel_pending(registration, offer)
     notify(
         kind=emails.CANCELLED,
-        key=f"training-cancelled:{registration.pk}",
+        key=f"registration:{registration.pk}:status:cancelled",
         user=registration.person,
         context={"registration_id": registration.pk},
         about=registration,
     )
-    return _fill_from_waitlist(offer, now=now) if was_confirmed else []
+    return _fill_from_waitlist(offer, now=now, reason="seat_freed") if was_confirmed else []
 
 
 @transaction.atomic
@@ -339,7 +353,7 @@ def offer_refill(
 ) -> list[Registration]:
     """After the capacity was raised: hand the new seats to the waitlist."""
     offer = _lock_offer(course, date)
-    return _fill_from_waitlist(offer, now=now or timezone.now())
+    return _fill_from_waitlist(offer, now=now or timezone.now(), reason="capacity_raised")
 
 
 @transaction.atomic
@@ -369,8 +383,191 @@ def course_dates_changed(*, course: Course, now: datetime | None = None) -> int:
             notifications_move(
                 about=registration, kind=emails.FOLLOW_UP, due_at=offer.ends + FOLLOW_UP_AFTER
             )
-        promoted += len(_fill_from_waitlist(offer, now=now))
+        promoted += len(_fill_from_waitlist(offer, now=now, reason="capacity_raised"))
     return promoted
+
+
+# --- Courses and their dates, as coordinators enter them -------------------------------------
+
+
+def _refuse_unless_managing(by: User) -> None:
+    if not permissions.may_manage_courses(by):
+        raise TrainingError(_("Only coordinators can change courses and their dates."))
+
+
+def _changed_fields(stored, instance) -> list[str]:
+    return [
+        f.name
+        for f in type(instance)._meta.concrete_fields
+        if getattr(stored, f.attname) != getattr(instance, f.attname)
+    ]
+
+
+def course_series_check(*, course: Course, is_series: bool) -> None:
+    """The one rule of the series flag: once people registered, whether the dates form a
+    series stays, because a registration covers either the whole series or one date.
+    Raises TrainingError when `is_series` would change a course with registrations."""
+    if course.pk is None:
+        return
+    stored = Course.objects.filter(pk=course.pk).values_list("is_series", flat=True).first()
+    if stored is None or stored == is_series:
+        return
+    if Registration.objects.filter(course_id=course.pk).exists():
+        raise TrainingError(
+            _("People have registered already, so whether the dates form a series stays.")
+        )
+
+
+@transaction.atomic
+def course_save(*, course: Course, by: User) -> Course:
+    """Save a course as a coordinator entered it, new or changed (its topics and questions
+    are the admin's content). The series flag follows `course_series_check`; publishing and
+    taking offline go through `course_publish` and `course_unpublish`."""
+    _refuse_unless_managing(by)
+    published = course.published
+    if course.pk is None:
+        course.published = False
+        course.save()
+        audit_record(target=course, action="course.create", by=by)
+    else:
+        stored = Course.objects.select_for_update().get(pk=course.pk)
+        course_series_check(course=course, is_series=course.is_series)
+        course.published = stored.published
+        changed = _changed_fields(stored, course)
+        course.save()
+        if changed:
+            audit_record(target=course, action="course.change", by=by, details={"changed": changed})
+    if published and not course.published:
+        course_publish(course=course, by=by)
+    elif course.published and not published:
+        course_unpublish(course=course, by=by)
+    return course
+
+
+def _set_published(course: Course, published: bool, by: User) -> bool:
+    _refuse_unless_managing(by)
+    changed = Course.objects.filter(pk=course.pk, published=not published).update(
+        published=published
+    )
+    course.published = published
+    if changed:
+        audit_record(
+            target=course, action="course.publish" if published else "course.unpublish", by=by
+        )
+    return bool(changed)
+
+
+@transaction.atomic
+def course_publish(*, course: Course, by: User) -> bool:
+    """Show the course in the calendar and open it for registration; False if it was already."""
+    return _set_published(course, True, by)
+
+
+@transaction.atomic
+def course_unpublish(*, course: Course, by: User) -> bool:
+    """Take the course offline; registrations stay. False if it was offline already."""
+    return _set_published(course, False, by)
+
+
+def _has_people(date: CourseDate) -> bool:
+    """Whether anyone is registered for the date (or its series) or was recorded there."""
+    if date.attendances.exists() or date.registrations.exists():
+        return True
+    return date.course.is_series and date.course.registrations.active().exists()
+
+
+def _refuse_below_taken(date: CourseDate) -> None:
+    """Capacity is never oversold: a date keeps at least as many seats as are taken."""
+    if date.status != DateStatus.SCHEDULED:
+        return
+    taken = Registration.objects.confirmed().filter(course_id=date.course_id)
+    if date.course.is_series:
+        taken = taken.filter(date__isnull=True)
+    elif date.pk:
+        taken = taken.filter(date_id=date.pk)
+    else:
+        return  # a new date of a repeated course: nobody holds a seat on it yet
+    count = taken.count()
+    if date.capacity < count:
+        raise TrainingError(
+            _("%(count)s people hold a seat on %(date)s, so it needs at least %(count)s seats.")
+            % {"count": count, "date": date}
+        )
+
+
+@transaction.atomic
+def course_dates_save(
+    *,
+    course: Course,
+    dates: Sequence[CourseDate] = (),
+    deleted: Sequence[CourseDate] = (),
+    by: User,
+    now: datetime | None = None,
+) -> int:
+    """Save the dates a coordinator entered or changed and delete those they removed; then
+    reminders and follow-ups follow the new times and added seats go to the waitlist
+    (`course_dates_changed`). Refused as a whole: a capacity below the seats taken, and
+    moving or deleting a date people are registered for (cancel it instead: they are told).
+    Returns how many people moved up."""
+    _refuse_unless_managing(by)
+    now = now or timezone.now()
+    # The course's dates are locked in id order, as registrations lock them, so no seat is
+    # taken between the check and the save.
+    list(CourseDate.objects.select_for_update().filter(course=course).order_by("pk"))
+    courses = {course.pk: course}
+    for date in deleted:
+        if _has_people(date):
+            raise TrainingError(
+                _("People are registered for %(date)s; cancel the date instead, so they are told.")
+                % {"date": date}
+            )
+        audit_record(target=date, action="course_date.delete", by=by, at=now)
+        date.delete()
+    for date in dates:
+        stored = CourseDate.objects.filter(pk=date.pk).select_related("course").first()
+        if stored is not None and stored.course_id != date.course_id:
+            if _has_people(stored):
+                raise TrainingError(
+                    _("People are registered for %(date)s, so it stays with its course.")
+                    % {"date": stored}
+                )
+            courses[stored.course_id] = stored.course
+        _refuse_below_taken(date)
+        changed = _changed_fields(stored, date) if stored is not None else []
+        date.save()
+        if stored is None:
+            audit_record(target=date, action="course_date.create", by=by, at=now)
+        elif changed:
+            audit_record(
+                target=date, action="course_date.change", by=by, details={"changed": changed}
+            )
+    return sum(course_dates_changed(course=each, now=now) for each in courses.values())
+
+
+@transaction.atomic
+def course_date_duplicate(*, date: CourseDate, by: User, weeks: int = 1) -> CourseDate:
+    """A scheduled copy of the date `weeks` later (its deadline moved along), for the
+    coordinator to check."""
+    _refuse_unless_managing(by)
+    shift = timedelta(weeks=weeks)
+    copy = CourseDate.objects.create(
+        course=date.course,
+        start=date.start + shift,
+        end=date.end + shift,
+        online=date.online,
+        venue=date.venue,
+        address=date.address,
+        town=date.town,
+        state=date.state,
+        video_link=date.video_link,
+        capacity=date.capacity,
+        registration_opens=date.registration_opens,
+        registration_deadline=(
+            date.registration_deadline + shift if date.registration_deadline else None
+        ),
+    )
+    audit_record(target=copy, action="course_date.duplicate", by=by, details={"copy_of": date.pk})
+    return copy
 
 
 # --- Cancelling a date ---------------------------------------------------------------------
@@ -384,27 +581,38 @@ def course_date_cancel(
     date are cancelled. A repeated course's date takes its registrations with it; a series
     goes on with its other dates unless none is left. Returns how many people were told."""
     now = now or timezone.now()
-    if not is_coordinating(by):
+    if not permissions.may_cancel_date(by, date):
         raise TrainingError(_("Only coordinators can cancel a date."))
     course = date.course
     _lock_offer(course, None if course.is_series else date)  # the date itself among them
     date = CourseDate.objects.select_for_update().get(pk=date.pk)
     if date.status == DateStatus.CANCELLED:
         raise TrainingError(_("This date has already been cancelled."))
-    date.status = DateStatus.CANCELLED
-    date.cancelled_reason = reason.strip()
-    date.save(update_fields=["status", "cancelled_reason"])
+    reason = reason.strip()
+    affected = list(
+        Registration.objects.active()
+        .filter(course=course, date=None if course.is_series else date)
+        .select_for_update()
+        .order_by("pk")
+    )
+    transition(
+        date,
+        workflow=COURSE_DATE,
+        to=DateStatus.CANCELLED,
+        by=by,
+        action="course_date.cancel",
+        fields={"cancelled_reason": reason},
+        details={"reason": reason, "told": len(affected)},
+        at=now,
+    )
     notifications_cancel(about=date, kinds=[emails.REMINDER])
 
-    affected = Registration.objects.active().filter(course=course)
-    affected = affected.filter(date=None if course.is_series else date)
-    remaining = offer_for(course, None) if course.is_series else None
+    remaining = selectors.offer_for(course, None) if course.is_series else None
     ends_everything = not course.is_series or not remaining.dates
-    told = 0
-    for registration in affected.select_for_update().order_by("pk"):
+    for registration in affected:
         notify(
             kind=emails.DATE_CANCELLED,
-            key=f"training-date-cancelled:{date.pk}:{registration.pk}",
+            key=f"course-date:{date.pk}:status:cancelled:registration:{registration.pk}",
             user=registration.person,
             context={
                 "registration_id": registration.pk,
@@ -418,9 +626,17 @@ def course_date_cancel(
                 else None
             ),
         )
-        told += 1
         if ends_everything:
-            _transition(registration, RegistrationStatus.CALLED_OFF, at=now)
+            transition(
+                registration,
+                workflow=REGISTRATION,
+                to=RegistrationStatus.CALLED_OFF,
+                by=by,
+                action="registration.call_off",
+                fields={"cancelled_at": now},
+                details={"date": date.pk},
+                at=now,
+            )
             notifications_cancel(about=registration, kinds=[emails.FOLLOW_UP])
         elif registration.status == RegistrationStatus.CONFIRMED:
             notifications_move(
@@ -430,19 +646,11 @@ def course_date_cancel(
             )
     if not ends_everything:
         # The cancelled date may have had the fewest seats: the rest of the series has more.
-        _fill_from_waitlist(_lock_offer(course, None), now=now)
-    return told
+        _fill_from_waitlist(_lock_offer(course, None), now=now, reason="date_cancelled")
+    return len(affected)
 
 
 # --- Attendance ----------------------------------------------------------------------------
-
-
-def attendance_list(date: CourseDate):
-    """The confirmed participants of a date (and of its series), with their attendance."""
-    registrations = Registration.objects.confirmed().filter(course_id=date.course_id)
-    if not date.course.is_series:
-        registrations = registrations.filter(date=date)
-    return registrations
 
 
 @transaction.atomic
@@ -456,29 +664,34 @@ def attendance_record(
 ) -> Attendance:
     """Mark one participant present or absent on one date (a second mark replaces the first)."""
     now = now or timezone.now()
-    if not is_coordinating(by):
+    if not permissions.may_record_attendance(by, date):
         raise TrainingError(_("Only coordinators record attendance."))
     if date.status == DateStatus.CANCELLED:
         raise TrainingError(_("This date was cancelled."))
-    if now < date.start - ATTENDANCE_FROM:
+    if now < date.start - selectors.ATTENDANCE_FROM:
         raise TrainingError(_("Attendance can be recorded from two hours before the start."))
-    if not attendance_list(date).filter(pk=registration.pk).exists():
+    if not selectors.attendance_list(date).filter(pk=registration.pk).exists():
         raise TrainingError(_("This person is not a confirmed participant of the date."))
     attendance, _created = Attendance.objects.update_or_create(
         registration=registration,
         date=date,
         defaults={"present": present, "recorded_by": by, "recorded_at": now},
     )
+    audit_record(
+        target=date,
+        action="attendance.record",
+        by=by,
+        details={
+            "registration": registration.pk,
+            "participant": registration.person.full_name or registration.person.email,
+            "present": present,
+        },
+        at=now,
+    )
     return attendance
 
 
 # --- Certificates --------------------------------------------------------------------------
-
-
-def attended_dates(registration: Registration) -> list[CourseDate]:
-    """The dates the person was marked present on (prefetch `attendances__date` for lists)."""
-    present = [a.date for a in registration.attendances.all() if a.present]
-    return sorted(present, key=lambda d: (d.start, d.pk))
 
 
 def _certificate_dates(dates: list[CourseDate]) -> list[dict]:
@@ -493,16 +706,27 @@ def _certificate_dates(dates: list[CourseDate]) -> list[dict]:
     ]
 
 
-def _create_certificate(**fields) -> Certificate:
-    """A certificate with a fresh code; a clash of codes (1 in 10^12) draws again."""
+def _issue_certificate(*, by: User | None, at: datetime, **fields) -> Certificate:
+    """A certificate with a fresh code and its audit entry; a clash of codes (1 in 10^12)
+    draws again."""
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return Certificate.objects.create(code=new_certificate_code(), **fields)
+                certificate = Certificate.objects.create(
+                    code=new_certificate_code(), issued_at=at, **fields
+                )
         except IntegrityError:
             if not Certificate.objects.filter(**_identity(fields)).exists():
                 continue
             raise
+        audit_record(
+            target=certificate,
+            action="certificate.issue",
+            by=by,
+            details={"code": certificate.code, "kind": certificate.kind},
+            at=at,
+        )
+        return certificate
     raise RuntimeError("no free certificate code after five draws")
 
 
@@ -513,18 +737,22 @@ def _identity(fields: dict) -> dict:
 
 
 @transaction.atomic
-def certificate_for_registration(*, registration: Registration) -> Certificate:
+def certificate_for_registration(
+    *, registration: Registration, by: User | None = None, now: datetime | None = None
+) -> Certificate:
     """The certificate of attendance, issued on first download; it lists the dates attended."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     existing = Certificate.objects.filter(registration=registration).first()
     if existing:
         return existing
-    dates = attended_dates(registration)
+    dates = selectors.attended_dates(registration)
     if not dates:
         raise TrainingError(_("A certificate is available once your attendance has been recorded."))
     course = registration.course
     module = course.module
-    return _create_certificate(
+    return _issue_certificate(
+        by=by,
+        at=now or timezone.now(),
         kind=Certificate.Kind.COURSE,
         person=registration.person,
         registration=registration,
@@ -540,46 +768,16 @@ def certificate_for_registration(*, registration: Registration) -> Certificate:
     )
 
 
-def module_completed(registration: Registration) -> bool:
-    """Attended every scheduled date the registration covers."""
-    if registration.status != RegistrationStatus.CONFIRMED:
-        return False
-    held = {date.pk for date in offer_for(registration.course, registration.date).dates}
-    present = {date.pk for date in attended_dates(registration)}
-    return bool(held) and held <= present
-
-
-def programme_progress(person: User, programme: Programme) -> dict:
-    """Which of the programme's modules the person completed, and whether that is enough."""
-    modules = list(programme.modules.all())
-    registrations = (
-        Registration.objects.confirmed()
-        .filter(person=person, course__module__programme=programme)
-        .select_related("course__module")
-        .prefetch_related("course__dates", "attendances__date")
-    )
-    completed = {}
-    for registration in registrations:
-        module = registration.course.module
-        if module.pk not in completed and module_completed(registration):
-            completed[module.pk] = registration
-    required = programme.required_count(len(modules))
-    return {
-        "modules": [(module, completed.get(module.pk)) for module in modules],
-        "completed": len(completed),
-        "required": required,
-        "done": bool(modules) and len(completed) >= required,
-    }
-
-
 @transaction.atomic
-def certificate_for_programme(*, person: User, programme: Programme) -> Certificate:
+def certificate_for_programme(
+    *, person: User, programme: Programme, now: datetime | None = None
+) -> Certificate:
     """The programme certificate, once the required modules are completed."""
     User.objects.select_for_update().get(pk=person.pk)
     existing = Certificate.objects.filter(person=person, programme=programme).first()
     if existing:
         return existing
-    progress = programme_progress(person, programme)
+    progress = selectors.programme_progress(person, programme)
     if not progress["done"]:
         raise TrainingError(
             _("The programme certificate needs %(required)s completed modules; you have %(done)s.")
@@ -590,7 +788,9 @@ def certificate_for_programme(*, person: User, programme: Programme) -> Certific
         for module, registration in progress["modules"]
         if registration
     ]
-    return _create_certificate(
+    return _issue_certificate(
+        by=person,
+        at=now or timezone.now(),
         kind=Certificate.Kind.PROGRAMME,
         person=person,
         programme=programme,
@@ -603,20 +803,6 @@ def certificate_for_programme(*, person: User, programme: Programme) -> Certific
 # --- Feedback ------------------------------------------------------------------------------
 
 
-def feedback_token(registration: Registration) -> str:
-    return signing.dumps({"r": registration.pk}, salt=FEEDBACK_SALT)
-
-
-def registration_from_feedback_token(token: str) -> Registration | None:
-    try:
-        data = signing.loads(token, salt=FEEDBACK_SALT, max_age=timedelta(days=365))
-        return (
-            Registration.objects.confirmed().select_related("course").filter(pk=data["r"]).first()
-        )
-    except (signing.BadSignature, KeyError, TypeError):
-        return None
-
-
 @transaction.atomic
 def feedback_submit(
     *, registration: Registration, rating: int, will_apply: str, comment: str
@@ -625,9 +811,17 @@ def feedback_submit(
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if CourseFeedback.objects.filter(registration=registration).exists():
         raise TrainingError(_("You have already given feedback on this course. Thank you!"))
-    return CourseFeedback.objects.create(
+    feedback = CourseFeedback.objects.create(
         registration=registration,
         rating=rating,
         will_apply=will_apply.strip(),
         comment=comment.strip(),
     )
+    # Given through the link emailed to the participant, so it is theirs.
+    audit_record(
+        target=feedback,
+        action="feedback.give",
+        by=registration.person,
+        details={"registration": registration.pk, "rating": rating},
+    )
+    return feedback

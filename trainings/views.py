@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import Membership
 from portal.accounts.roles import COORDINATOR
 from portal.core.access import public, role_required, signed_in, signed_link
+from portal.core.errors import show_error
+from portal.core.workflows import step
 from trainings import selectors, services
 from trainings.certificates import certificate_pdf
 from trainings.errors import TrainingError
@@ -27,7 +29,9 @@ from trainings.forms import (
     RegistrationForm,
 )
 from trainings.ics import calendar_bytes
+from trainings.links import registration_from_feedback_token
 from trainings.models import (
+    REGISTRATION,
     Certificate,
     Course,
     CourseDate,
@@ -97,7 +101,7 @@ def course(request, slug):
         slug=slug,
     )
     now = timezone.now()
-    dates = list(selectors.course_dates(course))
+    dates = list(selectors.course_dates(course, now))
     registration = None
     if request.user.is_authenticated:
         registration = (
@@ -114,8 +118,8 @@ def course(request, slug):
             "series": scheduled[0] if course.is_series and scheduled else None,
             "now": now,
             "registration": registration,
-            "position": services.waitlist_position(registration) if registration else None,
-            "may_cancel": registration is not None and services.may_cancel(registration, now),
+            "position": selectors.waitlist_position(registration) if registration else None,
+            "may_cancel": registration is not None and selectors.may_cancel(registration, now),
             "show_video_link": confirmed,
             "participants": (
                 list(selectors.participants_shared(course, registration.date)) if confirmed else []
@@ -137,7 +141,7 @@ def programme(request, slug):
     )
     progress = None
     if request.user.is_authenticated:
-        progress = services.programme_progress(request.user, programme)
+        progress = selectors.programme_progress(request.user, programme)
     return render(
         request,
         "trainings/programme.html",
@@ -180,14 +184,7 @@ def register(request, slug):
         messages.info(request, _("You are already registered for this course."))
         return redirect(course)
 
-    now = timezone.now()
-    open_dates = [
-        date
-        for date in selectors.course_dates(course)
-        if date.status == DateStatus.SCHEDULED
-        and date.offer_deadline > now
-        and (date.offer_opens is None or date.offer_opens <= now)
-    ]
+    open_dates = list(selectors.open_dates(course, timezone.now()))
     if not open_dates:
         messages.error(request, _("Registration for this course is closed."))
         return redirect(course)
@@ -211,7 +208,7 @@ def register(request, slug):
                     share_contact=form.cleaned_data["share_contact"],
                 )
             except TrainingError as error:
-                messages.error(request, error.message)
+                show_error(request, error)
             else:
                 if registration.status == RegistrationStatus.CONFIRMED:
                     messages.success(
@@ -226,14 +223,14 @@ def register(request, slug):
                             "%(position)s. If a seat becomes free, it is yours at once and "
                             "we tell you by email."
                         )
-                        % {"position": services.waitlist_position(registration)},
+                        % {"position": selectors.waitlist_position(registration)},
                     )
                 return redirect(course)
         else:
             messages.error(
                 request, _("Please correct the marked fields; nothing has been saved yet.")
             )
-    offer = services.offer_for(course) if course.is_series else None
+    offer = selectors.offer_for(course) if course.is_series else None
     return render(
         request,
         "trainings/register.html",
@@ -256,7 +253,8 @@ def _own_registration(request, pk) -> Registration:
 @signed_in
 def registration_cancel(request, pk):
     registration = _own_registration(request, pk)
-    if not services.may_cancel(registration):
+    cancel = step(REGISTRATION.name, "cancel")
+    if not (cancel.is_open(REGISTRATION, registration) and cancel.may(request.user, registration)):
         messages.error(
             request,
             _("This registration can no longer be cancelled here. Please write to the coordinator.")
@@ -267,13 +265,13 @@ def registration_cancel(request, pk):
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.registration_cancel(registration=registration, by=request.user)
+            cancel.run(REGISTRATION, registration, by=request.user)
         except TrainingError as error:
-            messages.error(request, error.message)
+            show_error(request, error)
         else:
             messages.success(request, _("Your registration has been cancelled."))
         return redirect("trainings:mine")
-    offer = services.offer_for(registration.course, registration.date)
+    offer = selectors.offer_for(registration.course, registration.date)
     return render(
         request,
         "trainings/cancel.html",
@@ -287,13 +285,13 @@ def mine(request):
     registrations = list(selectors.registrations_of(request.user))
     rows = []
     for registration in registrations:
-        offer = services.offer_for(registration.course, registration.date)
+        offer = selectors.offer_for(registration.course, registration.date)
         rows.append(
             {
                 "registration": registration,
                 "dates": offer.dates,
-                "may_cancel": services.may_cancel(registration, now),
-                "attended": services.attended_dates(registration),
+                "may_cancel": selectors.may_cancel(registration, now),
+                "attended": selectors.attended_dates(registration),
             }
         )
     ended = [row for row in rows if row["dates"] and row["dates"][-1].end < now]
@@ -304,7 +302,7 @@ def mine(request):
             "upcoming": [row for row in rows if row["registration"].is_active and row not in ended],
             "past": [row for row in ended if row["registration"].is_active],
             "cancelled": [row for row in rows if not row["registration"].is_active],
-            "programmes": selectors.programmes_of(request.user),
+            "programmes": selectors.programmes_of(request.user, registrations),
         },
     )
 
@@ -326,9 +324,11 @@ def _pdf_response(certificate: Certificate, filename: str) -> HttpResponse:
 def certificate_pdf_view(request, pk):
     registration = _own_registration(request, pk)
     try:
-        certificate = services.certificate_for_registration(registration=registration)
+        certificate = services.certificate_for_registration(
+            registration=registration, by=request.user
+        )
     except TrainingError as error:
-        messages.error(request, error.message)
+        show_error(request, error)
         return redirect("trainings:mine")
     return _pdf_response(certificate, f"{certificate.code}.pdf")
 
@@ -339,7 +339,7 @@ def programme_certificate_pdf(request, slug):
     try:
         certificate = services.certificate_for_programme(person=request.user, programme=programme)
     except TrainingError as error:
-        messages.error(request, error.message)
+        show_error(request, error)
         return redirect(programme)
     return _pdf_response(certificate, f"{certificate.code}.pdf")
 
@@ -367,7 +367,7 @@ def attendance(request, pk):
         form = AttendanceForm(request.POST)
         if form.is_valid():
             registration = get_object_or_404(
-                services.attendance_list(date), pk=form.cleaned_data["registration"]
+                selectors.attendance_list(date), pk=form.cleaned_data["registration"]
             )
             try:
                 services.attendance_record(
@@ -377,12 +377,12 @@ def attendance(request, pk):
                     by=request.user,
                 )
             except TrainingError as error:
-                messages.error(request, error.message)
+                show_error(request, error)
             return redirect(f"{request.path}#registration-{registration.pk}")
         messages.error(request, _("That did not work; please try again."))
         return redirect(request.path)
     registrations = list(
-        services.attendance_list(date)
+        selectors.attendance_list(date)
         .select_related("person", "municipality", "organisation")
         .order_by("person__full_name", "pk")
     )
@@ -397,8 +397,7 @@ def attendance(request, pk):
             "date": date,
             "rows": rows,
             "present_count": sum(1 for _row, mark in rows if mark),
-            "can_record": date.status == DateStatus.SCHEDULED
-            and timezone.now() >= date.start - services.ATTENDANCE_FROM,
+            "can_record": selectors.attendance_open(date, timezone.now()),
         },
     )
 
@@ -408,7 +407,7 @@ def attendance(request, pk):
 
 @signed_link
 def feedback(request, token):
-    registration = services.registration_from_feedback_token(token)
+    registration = registration_from_feedback_token(token)
     if registration is None:
         raise Http404
     if CourseFeedback.objects.filter(registration=registration).exists():

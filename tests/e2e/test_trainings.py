@@ -31,6 +31,7 @@ from tests.factories import (
     UserFactory,
 )
 from trainings import services
+from trainings.links import feedback_token
 from trainings.models import (
     Attendance,
     Certificate,
@@ -388,7 +389,7 @@ PAGES = {
     ),
     "feedback": (
         None,
-        lambda c: reverse("trainings:feedback", args=[services.feedback_token(c["attended"])]),
+        lambda c: reverse("trainings:feedback", args=[feedback_token(c["attended"])]),
         200,
     ),
 }

@@ -81,3 +81,36 @@ def register(officer_factory):
         )
 
     return do
+
+
+def admin_form_data(response) -> dict:
+    """The POST data of an admin change form as it stands on the page (its inline formsets
+    included), to be changed by a test and sent back."""
+    from django import forms
+
+    context = response.context
+    data = {}
+
+    def add(form):
+        for field in form:
+            value = field.value()
+            widget = field.field.widget
+            if isinstance(widget, forms.SplitDateTimeWidget):
+                parts = widget.decompress(value) if value else [None, None]
+                for index, (sub, part) in enumerate(zip(widget.widgets, parts, strict=True)):
+                    data[f"{field.html_name}_{index}"] = sub.format_value(part) or ""
+            elif isinstance(widget, forms.CheckboxInput):
+                if value:
+                    data[field.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                data[field.html_name] = [getattr(v, "pk", v) for v in value]
+            else:
+                data[field.html_name] = "" if value is None else getattr(value, "pk", value)
+
+    add(context["adminform"].form)
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        add(formset.management_form)
+        for form in formset.forms:
+            add(form)
+    return data

@@ -1,15 +1,19 @@
 """Attendance at the door, certificates of attendance and of programmes, feedback."""
 
 import re
+import time
 from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core import signing
 
+from portal.core.links import link_purposes
 from tests.factories import RegistrationFactory, UserFactory
 from tests.trainings.conftest import dates_of, make_course
 from trainings.errors import TrainingError
+from trainings.links import feedback_token, registration_from_feedback_token
 from trainings.models import (
     Attendance,
     Certificate,
@@ -21,16 +25,13 @@ from trainings.models import (
     Rating,
     RegistrationStatus,
 )
+from trainings.selectors import module_completed, programme_progress
 from trainings.services import (
     attendance_record,
     certificate_for_programme,
     certificate_for_registration,
     feedback_submit,
-    feedback_token,
-    module_completed,
-    programme_progress,
     registration_cancel,
-    registration_from_feedback_token,
 )
 
 pytestmark = pytest.mark.django_db
@@ -389,3 +390,29 @@ def test_a_cancelled_registrations_feedback_token_names_nobody(series, register)
     token = feedback_token(registration)
     registration_cancel(registration=registration, by=registration.person)
     assert registration_from_feedback_token(token) is None
+
+
+def test_the_feedback_link_is_a_registered_purpose_and_old_links_keep_working(series, register):
+    registration = register(series)
+    purpose = link_purposes()["course_feedback"]
+    assert (purpose.salt, purpose.max_age) == ("trainings.feedback", timedelta(days=365))
+
+    # A link as the portal signed it before the kernel's LinkPurpose existed.
+    old = signing.dumps({"r": registration.pk}, salt="trainings.feedback")
+    assert registration_from_feedback_token(old) == registration
+    assert signing.loads(feedback_token(registration), salt="trainings.feedback") == {
+        "r": registration.pk
+    }
+
+
+def test_a_feedback_link_expires_after_a_year(series, register):
+    registration = register(series)
+    signed_at = time.time() - timedelta(days=366).total_seconds()
+    with mock.patch("django.core.signing.time.time", return_value=signed_at):
+        token = feedback_token(registration)
+    assert registration_from_feedback_token(token) is None
+
+    signed_at = time.time() - timedelta(days=364).total_seconds()
+    with mock.patch("django.core.signing.time.time", return_value=signed_at):
+        token = feedback_token(registration)
+    assert registration_from_feedback_token(token) == registration

@@ -21,10 +21,13 @@ from tests.factories import (
     UserFactory,
 )
 from trainings import emails, services
+from trainings.links import feedback_token
 from trainings.models import (
     Attendance,
     Certificate,
     CourseDate,
+    Module,
+    Programme,
     Question,
     Registration,
     RegistrationStatus,
@@ -310,7 +313,7 @@ def test_attendance_is_a_coordinators_page(client):
 @pytest.mark.django_db
 def test_the_feedback_link_works_once(client):
     registration = RegistrationFactory(course=CourseDateFactory().course)
-    url = reverse("trainings:feedback", args=[services.feedback_token(registration)])
+    url = reverse("trainings:feedback", args=[feedback_token(registration)])
 
     assert client.get(url).status_code == 200
     client.post(url, {"rating": "5", "will_apply": "Runder Tisch mit Moscheegemeinden"})
@@ -336,7 +339,9 @@ def test_the_admin_lists_participants_and_cancels_a_date(client):
     )
     assert "'=HYPERLINK()" in exported.content.decode("utf-8-sig")
 
-    client.post(reverse("admin:trainings_coursedate_cancel", args=[date.pk]), {"reason": "Krank"})
+    client.post(
+        reverse("admin:trainings_coursedate_step", args=[date.pk, "cancel"]), {"reason": "Krank"}
+    )
 
     date.refresh_from_db()
     registration.refresh_from_db()
@@ -380,3 +385,52 @@ def test_raising_the_capacity_in_the_admin_promotes_the_waitlist(client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     waiting.refresh_from_db()
     assert waiting.status == RegistrationStatus.CONFIRMED
+
+
+@pytest.mark.django_db
+def test_my_courses_costs_the_same_queries_for_one_and_ten_programmes(client):
+    user, _membership = officer()
+    coordinator = UserFactory(roles=["coordinator"])
+    client.force_login(user)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("trainings:mine"))
+        assert response.status_code == 200
+        return len(captured), response
+
+    def programmes(count, registrations_each):
+        """`count` published programmes of two modules; in each, the person has
+        `registrations_each` confirmed registrations, the first module attended."""
+        for _ in range(count):
+            programme = Programme.objects.create(
+                title=f"Reihe {Programme.objects.count()}",
+                slug=f"reihe-{Programme.objects.count()}",
+                published=True,
+            )
+            modules = [
+                Module.objects.create(programme=programme, position=n, title=f"Baustein {n}")
+                for n in (1, 2)
+            ]
+            for index in range(registrations_each):
+                date = CourseDateFactory(
+                    course=CourseFactory(module=modules[index % 2]),
+                    start=timezone.now() - timedelta(hours=1),
+                )
+                registration = RegistrationFactory(course=date.course, person=user)
+                if index == 0:
+                    services.attendance_record(
+                        date=date, registration=registration, present=True, by=coordinator
+                    )
+
+    programmes(1, 1)
+    one, response = queries()
+    assert len(response.context["programmes"]) == 1
+    (_programme, progress) = response.context["programmes"][0]
+    assert (progress["completed"], progress["required"]) == (1, 2)
+
+    programmes(9, 3)
+    ten, response = queries()
+    assert len(response.context["programmes"]) == 10
+    assert one == ten, (one, ten)
+    assert ten <= 7  # session, user, registrations and their prefetches, the modules

@@ -17,7 +17,8 @@ from tests.trainings.conftest import make_course
 from trainings import emails
 from trainings.errors import TrainingError
 from trainings.models import Registration, RegistrationStatus
-from trainings.services import registration_cancel, registration_create, waitlist_position
+from trainings.selectors import waitlist_position
+from trainings.services import registration_cancel, registration_create
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -13,13 +13,13 @@ from tests.trainings.conftest import dates_of, emails_about, make_course
 from trainings import emails
 from trainings.errors import TrainingError
 from trainings.models import Registration, RegistrationStatus
+from trainings.selectors import waitlist_position
 from trainings.services import (
     FOLLOW_UP_AFTER,
     course_dates_changed,
     offer_refill,
     registration_cancel,
     registration_create,
-    waitlist_position,
 )
 
 pytestmark = pytest.mark.django_db
