@@ -4,7 +4,12 @@ The caller stores a plain description of the event on the notification (`calenda
 
     {"uid": "appointment-42@kommune-vielfalt", "start": "2026-03-29T09:00:00+00:00",
      "end": "...", "summary": "...", "location": "...", "description": "...",
-     "method": "REQUEST" or "CANCEL", "sequence": 3}
+     "method": "REQUEST" or "CANCEL", "sequence": 3,
+     "url": "https://...", "attendees": [{"email": "...", "name": "..."}]}
+
+`url` and `attendees` are optional: entries stored without them stay valid. The ORGANIZER is
+the portal's sender address (`ics_bytes`), so a calendar knows who sends updates; attendees
+are written with RSVP=FALSE, because nobody reads replies to that address.
 
 The UID names the event, not the email: an update or cancellation with the same UID and a
 higher SEQUENCE replaces the entry in the recipient's calendar instead of adding a second one.
@@ -31,15 +36,20 @@ def calendar_entry(
     description: str = "",
     method: str = "REQUEST",
     sequence: int | None = None,
+    url: str = "",
+    attendees: list[tuple[str, str]] | None = None,
 ) -> dict:
-    """The JSON stored on a notification; `sequence` defaults to a counter that only grows."""
+    """The JSON stored on a notification; `sequence` defaults to a counter that only grows.
+
+    `url` (e.g. a video link) becomes the event's URL; `attendees` are (email, name) pairs.
+    """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}")
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise ValueError("calendar times must be aware")
     if end <= start:
         raise ValueError("an event ends after it starts")
-    return {
+    entry = {
         "uid": uid,
         "start": start.astimezone(UTC).isoformat(),
         "end": end.astimezone(UTC).isoformat(),
@@ -50,6 +60,11 @@ def calendar_entry(
         # Seconds since 2026 fit the 31 bits calendars expect until 2094.
         "sequence": sequence if sequence is not None else _now_sequence(),
     }
+    if url:
+        entry["url"] = url
+    if attendees:
+        entry["attendees"] = [{"email": email, "name": name} for email, name in attendees]
+    return entry
 
 
 def _now_sequence() -> int:
@@ -75,9 +90,18 @@ def ics_bytes(entry: dict, *, organizer_email: str) -> bytes:
         event.add("location", entry["location"])
     if entry.get("description"):
         event.add("description", entry["description"])
+    if entry.get("url"):
+        event.add("url", entry["url"])
     organizer = vCalAddress(f"mailto:{organizer_email}")
     organizer.params["cn"] = vText(settings.PORTAL_NAME)
     event["organizer"] = organizer
+    for person in entry.get("attendees", []):
+        attendee = vCalAddress(f"mailto:{person['email']}")
+        if person.get("name"):
+            attendee.params["cn"] = vText(person["name"])
+        attendee.params["role"] = "REQ-PARTICIPANT"
+        attendee.params["rsvp"] = "FALSE"
+        event.add("attendee", attendee, encode=0)
     event.add("status", "CANCELLED" if entry["method"] == "CANCEL" else "CONFIRMED")
     calendar.add_component(event)
     return calendar.to_ical()
