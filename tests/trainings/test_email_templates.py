@@ -2,6 +2,7 @@
 
 import re
 from datetime import datetime
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,6 +31,15 @@ from trainings.services import (
 pytestmark = pytest.mark.django_db
 
 BERLIN = ZoneInfo("Europe/Berlin")
+# The emails name their days ("Montag, 2. Juni 2031"), so the dates are fixed and the clock
+# is set to a morning some weeks before them.
+NOW = datetime(2031, 5, 5, 10, 0, tzinfo=BERLIN)
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        yield
 TITLE = "Konfliktkommunikation im Stadtteil"
 VIDEO_LINK = "https://meet.example/werkstatt-2"
 REASON = "Die Referentin ist erkrankt & der Raum fehlt."
