@@ -16,7 +16,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,9 +25,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.admin import AuditTrailMixin
+from portal.core.admin import AuditTrailMixin, RefusedSaveMixin, StepPagesMixin
 from portal.core.errors import DomainError, show_error
-from portal.core.workflows import Workflow, open_steps, steps_of
+from portal.core.workflows import steps_of
 from trainings import selectors, services
 from trainings.models import (
     COURSE_DATE,
@@ -44,99 +44,6 @@ from trainings.models import (
     Registration,
     RegistrationStatus,
 )
-
-
-class RefusedSaveMixin:
-    """A save that a service refuses (a `DomainError` from `save_model` or `save_formset`)
-    rolls back as a whole — Django's change form runs in one transaction — and the form is
-    shown again with what was entered and the reason, instead of "changed successfully"."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            request.refused_save = error
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        refusal = getattr(request, "refused_save", None)
-        if refusal is None:
-            return form
-
-        class Refused(form):
-            def clean(self):
-                super().clean()
-                raise forms.ValidationError(refusal.message)
-
-        return Refused
-
-
-class StepPagesMixin:
-    """The steps of `workflow` that the coordinator may take on an object, as links on its
-    change page, each on a page of its own (`<pk>/step/<name>/`) that runs the step."""
-
-    workflow: Workflow
-    # Form fields of the answers a step asks for, by the names in `Step.fields`.
-    step_fields: dict = {}
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/step/<str:name>/",
-                self.admin_site.admin_view(self.step_view),
-                name=f"{self.opts.app_label}_{self.opts.model_name}_step",
-            ),
-            *super().get_urls(),
-        ]
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None:
-            context["workflow_steps"] = open_steps(self.workflow.name, obj, request.user)
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def step_context(self, request, obj) -> dict:
-        return {}
-
-    def step_done(self, request, obj, step, result) -> None:
-        self.message_user(request, gettext("Done: %(step)s.") % {"step": step.label})
-
-    def step_view(self, request, pk, name):
-        obj = get_object_or_404(self.get_queryset(request), pk=pk)
-        step = steps_of(self.workflow.name).get(name)
-        if step is None or not step.may(request.user, obj):
-            raise Http404
-        form_class = type(
-            "StepForm", (forms.Form,), {field: self.step_fields[field] for field in step.fields}
-        )
-        form = form_class(request.POST if request.method == "POST" else None)
-        change_url = reverse(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
-        )
-        if request.method == "POST" and form.is_valid():
-            try:
-                result = step.run(self.workflow, obj, by=request.user, **form.cleaned_data)
-            except DomainError as error:
-                show_error(request, error)
-            else:
-                self.step_done(request, obj, step, result)
-            return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"{step.label}: {obj}",
-            "object": obj,
-            "step": step,
-            "open": step.is_open(self.workflow, obj),
-            "form": form,
-            "change_url": change_url,
-            **self.step_context(request, obj),
-        }
-        templates = [
-            f"admin/{self.opts.app_label}/{self.opts.model_name}/{step.name}.html",
-            "admin/trainings/step.html",
-        ]
-        return TemplateResponse(request, templates, context)
 
 
 def _tell_promoted(request, promoted: int) -> None:

@@ -1,8 +1,17 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.errors import DomainError, show_error
 from portal.core.models import AuditEntry, Page
+from portal.core.workflows import Workflow, open_steps, steps_of
 
 
 @admin.register(Page)
@@ -55,3 +64,108 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RefusedSaveMixin:
+    """A save that a service refuses rolls back as a whole and shows why.
+
+    Django's change form saves in one transaction; a `DomainError` (or a `ValidationError`
+    from a service's checks) raised by `save_model`, `save_formset` or an inline's service
+    leaves it by an exception, so nothing of the save remains. The form is then shown again
+    as it was filled in, with the reason as the form's error, instead of "changed
+    successfully".
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (DomainError, ValidationError) as error:
+            if request.method != "POST" or getattr(request, "refused_save", None) is not None:
+                raise
+            request.refused_save = (
+                error if isinstance(error, DomainError) else DomainError("; ".join(error.messages))
+            )
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "refused_save", None)
+        if refusal is None:
+            return form
+
+        class Refused(form):
+            """Shown again after a refusal: invalid, so the admin saves nothing this time."""
+
+            def clean(self):
+                super().clean()
+                raise ValidationError(refusal.message)
+
+        return Refused
+
+
+class StepPagesMixin:
+    """The registered steps of `workflow` that the user may take on an object: links on its
+    change page (`workflow_steps` in the context), each on a page of its own
+    (`<pk>/step/<name>/`) that asks for the step's fields and runs its service."""
+
+    workflow: Workflow
+    # Form fields of the answers a step asks for, by the names in `Step.fields`.
+    step_fields: dict = {}
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/step/<str:name>/",
+                self.admin_site.admin_view(self.step_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["workflow_steps"] = open_steps(self.workflow.name, obj, request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def step_context(self, request, obj) -> dict:
+        return {}
+
+    def step_done(self, request, obj, step, result) -> None:
+        self.message_user(request, gettext("Done: %(step)s.") % {"step": step.label})
+
+    def step_view(self, request, pk, name):
+        obj = get_object_or_404(self.get_queryset(request), pk=pk)
+        step = steps_of(self.workflow.name).get(name)
+        if step is None or not step.may(request.user, obj):
+            raise Http404
+        form_class = type(
+            "StepForm", (forms.Form,), {field: self.step_fields[field] for field in step.fields}
+        )
+        form = form_class(request.POST if request.method == "POST" else None)
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = step.run(self.workflow, obj, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                show_error(request, error)
+            else:
+                self.step_done(request, obj, step, result)
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{step.label}: {obj}",
+            "object": obj,
+            "step": step,
+            "open": step.is_open(self.workflow, obj),
+            "form": form,
+            "change_url": change_url,
+            **self.step_context(request, obj),
+        }
+        templates = [
+            f"admin/{self.opts.app_label}/{self.opts.model_name}/{step.name}.html",
+            "admin/core/step.html",
+        ]
+        return TemplateResponse(request, templates, context)
