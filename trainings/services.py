@@ -25,9 +25,11 @@ from portal.accounts.roles import is_coordinating
 from portal.core.audit import audit_record
 from portal.core.workflows import transition
 from portal.notifications.calendar import calendar_entry
+from portal.notifications.rendering import absolute_url
 from portal.notifications.services import notifications_cancel, notifications_move, notify
 from trainings import emails, permissions, selectors
 from trainings.errors import TrainingError
+from trainings.ics import date_uid
 from trainings.links import feedback_token  # noqa: F401 (tests/core imports it from here)
 from trainings.models import (
     COURSE_DATE,
@@ -195,14 +197,13 @@ def _confirmed(registration: Registration, offer: Offer, *, kind: str, now: date
     A registration is confirmed once (a confirmed one never waits again), so the key of its
     confirmation is the same whether it was confirmed at once or moved up.
     """
-    single = offer.dates[0] if len(offer.dates) == 1 else None
     notify(
         kind=kind,
         key=f"registration:{registration.pk}:status:confirmed",
         user=registration.person,
         context={"registration_id": registration.pk},
         about=registration,
-        calendar=_calendar(single, registration) if single else None,
+        calendar=_calendar(offer.dates, registration),
     )
     _plan_reminders(registration, offer, now=now)
     notify(
@@ -215,15 +216,41 @@ def _confirmed(registration: Registration, offer: Offer, *, kind: str, now: date
     )
 
 
-def _calendar(date: CourseDate, registration: Registration, *, method: str = "REQUEST") -> dict:
+def _calendar(
+    dates: list[CourseDate], registration: Registration, *, method: str = "REQUEST"
+) -> dict | None:
+    """The calendar file of an email about a registration: one event for each of `dates`.
+
+    Each event keeps the date's UID (`trainings.ics.date_uid`), so a later CANCEL or a
+    subscribed feed updates the same entry. Several events are stored as one entry: the first
+    event's fields at the top (what a reader of single events shows) and every event under
+    "events", for `portal.notifications.calendar` to write into one file.
+    """
+    entries = [_calendar_event(date, registration, method=method) for date in dates]
+    if len(entries) <= 1:
+        return entries[0] if entries else None
+    return {**entries[0], "events": entries}
+
+
+def _calendar_event(date: CourseDate, registration: Registration, *, method: str) -> dict:
+    course = date.course
+    course_url = absolute_url(course.get_absolute_url())
+    # The video link goes to confirmed participants only, and only they get a file.
+    if date.video_link:
+        location = ", ".join(filter(None, [date.venue, date.address, date.town, date.video_link]))
+    else:
+        location = date.place
+    person = registration.person
     return calendar_entry(
-        uid=f"course-date-{date.pk}@kommune-vielfalt",
+        uid=date_uid(date),
         start=date.start,
         end=date.end,
-        summary=date.course.title,
-        location=date.place,
-        description=date.course.summary,
+        summary=course.title,
+        location=location,
+        description="\n".join(filter(None, [course.summary, course_url])),
         method=method,
+        url=date.video_link or course_url,
+        attendees=[(person.email, person.full_name)],
     )
 
 
@@ -343,6 +370,8 @@ def registration_cancel(
         user=registration.person,
         context={"registration_id": registration.pk},
         about=registration,
+        # The confirmation put the dates into the person's calendar; this takes them out.
+        calendar=_calendar(offer.dates, registration, method="CANCEL") if was_confirmed else None,
     )
     return _fill_from_waitlist(offer, now=now, reason="seat_freed") if was_confirmed else []
 
@@ -621,7 +650,7 @@ def course_date_cancel(
             },
             about=registration,
             calendar=(
-                _calendar(date, registration, method="CANCEL")
+                _calendar([date], registration, method="CANCEL")
                 if registration.status == RegistrationStatus.CONFIRMED
                 else None
             ),

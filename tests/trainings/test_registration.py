@@ -68,7 +68,7 @@ def test_a_free_seat_confirms_and_writes_the_confirmation_reminders_and_follow_u
     registered = emails_about(registration, emails.REGISTERED).get()
     assert registered.user == registration.person
     assert registered.due_at <= timezone.now()
-    assert registered.calendar is None  # three dates: no single calendar entry
+    assert len(registered.calendar["events"]) == 3  # a calendar event for each date
     assert not emails_about(registration, emails.WAITLISTED).exists()
     assert Notification.objects.filter(user=registration.person).count() == 1 + 3 + 1
 
