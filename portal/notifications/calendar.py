@@ -38,10 +38,13 @@ def calendar_entry(
     sequence: int | None = None,
     url: str = "",
     attendees: list[tuple[str, str]] | None = None,
+    revision: int = 0,
 ) -> dict:
     """The JSON stored on a notification; `sequence` defaults to a counter that only grows.
 
     `url` (e.g. a video link) becomes the event's URL; `attendees` are (email, name) pairs.
+    `revision` (how many changes the event has had) is added to the default sequence, so two
+    versions written within the same second still replace each other in the right order.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}")
@@ -58,7 +61,7 @@ def calendar_entry(
         "description": description,
         "method": method,
         # Seconds since 2026 fit the 31 bits calendars expect until 2094.
-        "sequence": sequence if sequence is not None else _now_sequence(),
+        "sequence": sequence if sequence is not None else _now_sequence() + revision,
     }
     if url:
         entry["url"] = url

@@ -53,3 +53,13 @@ def test_entries_without_the_new_parts_stay_as_they_were():
     assert "attendee" not in event and "url" not in event
     assert str(event["organizer"]) == "mailto:noreply@kommune-vielfalt.example"
     assert event["sequence"] == 4
+
+
+def test_a_later_revision_counts_higher_within_the_same_second():
+    first, second = entry(), entry()
+    assert first["sequence"] == second["sequence"] == 4  # given explicitly: kept
+    start = timezone.now() + timedelta(days=1)
+    common = {"uid": "u@x", "start": start, "end": start + timedelta(hours=1), "summary": "S"}
+    booked = calendar_entry(**common, revision=1)
+    updated = calendar_entry(**common, revision=2)
+    assert updated["sequence"] > booked["sequence"]
