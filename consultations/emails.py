@@ -23,9 +23,11 @@ CONCLUDED = "consultation_concluded"
 ENDED = "consultation_ended"
 FOLLOW_UP = "consultation_follow_up"
 MESSAGE = "consultation_message"
+DOCUMENTS = "consultation_documents"
 DIGEST = "consultation_digest"
 BOOKED = "appointment_booked"
 MOVED = "appointment_moved"
+UPDATED = "appointment_updated"
 CANCELLED = "appointment_cancelled"
 REMINDER = "appointment_reminder"
 
@@ -83,6 +85,7 @@ def _ended_context(notification) -> dict:
     from consultations.models import Appointment
 
     context = _case_context(notification)
+    consultation = context["consultation"]
     cancelled = (
         Appointment.objects.select_related("advisor__user")
         .filter(pk__in=notification.context.get("cancelled", []))
@@ -97,6 +100,24 @@ def _ended_context(notification) -> dict:
         for appointment in cancelled
     ]
     context["has_calendar"] = bool(notification.calendar)
+    context["by_requester"] = notification.context.get("by_id") == consultation.requester_id
+    return context
+
+
+def _documents_context(notification) -> dict:
+    """Documents the requester's side added later; those deleted meanwhile are left out."""
+    from consultations.models import Document
+
+    context = _case_context(notification)
+    documents = list(
+        Document.objects.filter(
+            consultation=context["consultation"], pk__in=notification.context["document_ids"]
+        ).select_related("uploaded_by")
+    )
+    if not documents:
+        raise Obsolete(_("The documents were deleted before the email went out."))
+    context["documents"] = documents
+    context["added_by"] = documents[0].uploaded_by
     return context
 
 
@@ -145,6 +166,19 @@ def _appointment_context(notification) -> dict:
         context["manage_url"] = absolute_url(
             reverse("consultations:appointment_link", args=[appointment_token(appointment)])
         )
+    return context
+
+
+def _updated_context(notification) -> dict:
+    """An appointment whose place, video link or way of meeting changed: what changed."""
+    from consultations.models import Appointment
+
+    context = _appointment_context(notification)
+    appointment = context["appointment"]
+    if not appointment.is_scheduled or appointment.consultation.has_ended:
+        raise Obsolete(_("The appointment was cancelled."))
+    fields = notification.context.get("changed", [])
+    context["changed"] = [str(Appointment._meta.get_field(name).verbose_name) for name in fields]
     return context
 
 
@@ -203,9 +237,11 @@ for name, category, build in [
     (ENDED, Category.TRANSACTIONAL, _ended_context),
     (FOLLOW_UP, Category.FOLLOW_UP, _follow_up_context),
     (MESSAGE, Category.TRANSACTIONAL, _message_context),
+    (DOCUMENTS, Category.TRANSACTIONAL, _documents_context),
     (DIGEST, Category.DIGEST, _digest_context),
     (BOOKED, Category.TRANSACTIONAL, _appointment_context),
     (MOVED, Category.TRANSACTIONAL, _appointment_context),
+    (UPDATED, Category.TRANSACTIONAL, _updated_context),
     (CANCELLED, Category.TRANSACTIONAL, _appointment_context),
     (REMINDER, Category.REMINDER, _reminder_context),
 ]:

@@ -150,6 +150,26 @@ class MessageForm(forms.Form):
     )
 
 
+class DocumentsForm(forms.Form):
+    """Documents the requester's side adds to its request after submitting it."""
+
+    files = MultipleFileField(
+        label=_("Add documents"),
+        help_text=format_lazy(
+            _("Up to {count} files at once, each at most 10 MB: {types}."),
+            count=MAX_FILES,
+            types=ALLOWED_LABELS,
+        ),
+        error_messages={"required": _("Please choose at least one file.")},
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        if not files:
+            raise ValidationError(_("Please choose at least one file."), code="required")
+        return files
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you withdraw the request? (optional)"),

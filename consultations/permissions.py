@@ -31,6 +31,11 @@ def is_requester_side(user, consultation) -> bool:
     return memberships.filter(organisation_id=consultation.organisation_id).exists()
 
 
+def may_add_documents(user, consultation) -> bool:
+    """The requester's side may add documents to its request until the case has ended."""
+    return not consultation.has_ended and is_requester_side(user, consultation)
+
+
 def is_case_staff(user, consultation) -> bool:
     """The case's advisors and the coordinators: they see internal notes and documents."""
     return is_case_advisor(user, consultation) or is_coordinating(user)

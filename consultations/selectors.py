@@ -188,6 +188,14 @@ def booking_choices(
     ]
 
 
+def meeting_mode(consultation: Consultation, advisor: AdvisorProfile) -> str:
+    """How a booked conversation takes place: as the request prefers, if the advisor offers
+    it, else the advisor's first way of meeting."""
+    if consultation.contact_mode in advisor.modes or not advisor.modes:
+        return consultation.contact_mode
+    return advisor.modes[0]
+
+
 def upcoming_appointment(consultation: Consultation) -> Appointment | None:
     """The next scheduled appointment, from the prefetched list."""
     now = timezone.now()

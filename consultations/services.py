@@ -11,8 +11,11 @@ twice. Views and the admin call these functions and show a `ConsultationError` (
 
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from consultations import emails, selectors
@@ -37,7 +40,12 @@ from consultations.models import (
     Status,
     new_reference,
 )
-from consultations.permissions import is_case_staff, is_requester_side, requester_side
+from consultations.permissions import (
+    is_case_staff,
+    is_requester_side,
+    may_add_documents,
+    requester_side,
+)
 from portal.accounts.models import Membership, User
 from portal.advisors.models import AdvisorProfile, Topic
 from portal.core.audit import audit_record
@@ -45,6 +53,7 @@ from portal.core.models import AuditEntry
 from portal.core.workflows import step as registered_step
 from portal.core.workflows import transition
 from portal.notifications.calendar import calendar_entry
+from portal.notifications.rendering import absolute_url
 from portal.notifications.services import notifications_cancel, notifications_move, notify
 
 FOLLOW_UP_AFTER = timedelta(days=14)
@@ -54,6 +63,10 @@ ASSIGNED_ACTION = f"{CASE.name}.{Status.ASSIGNED}"
 REASSIGN_ACTION = f"{CASE.name}.reassign"
 CONCLUDED_ACTION = f"{CASE.name}.{Status.CONCLUDED}"
 MOVED_ACTION = "appointment.moved"
+UPDATED_ACTION = "appointment.updated"
+# What the requester is sent a new calendar file for when an advisor changes it in the admin
+# (a new time is announced as a move).
+ANNOUNCED_FIELDS = frozenset({"place", "video_link", "mode"})
 
 
 # --- Helpers -------------------------------------------------------------------------------
@@ -441,6 +454,8 @@ def _end(consultation: Consultation, *, by: User) -> None:
     if consultation.status in (Status.DECLINED, Status.REFERRED):
         tell(consultation.requester, for_advisor=False)
     elif consultation.status == Status.WITHDRAWN:
+        # The requester's confirmation, whoever of their side withdrew it.
+        tell(consultation.requester, for_advisor=False)
         advisors = [
             p.user for p in filter(None, [consultation.lead_advisor, consultation.co_advisor])
         ]
@@ -460,11 +475,16 @@ def _end(consultation: Consultation, *, by: User) -> None:
                 "consultation_id": consultation.pk,
                 "for_advisor": pk in advisor_side,
                 "cancelled": [a.pk for a in theirs],
+                "by_id": by.pk if by else None,
             },
             about=consultation,
             # One file per email: it takes the first cancelled appointment out of the
             # calendar; the email lists all of them.
-            calendar=_calendar(theirs[0], method="CANCEL") if theirs else None,
+            calendar=(
+                _calendar(theirs[0], user=user, for_advisor=pk in advisor_side, method="CANCEL")
+                if theirs
+                else None
+            ),
         )
 
 
@@ -478,12 +498,6 @@ def _lock_advisor(advisor: AdvisorProfile) -> AdvisorProfile:
         .select_related("user")
         .get(pk=advisor.pk)
     )
-
-
-def _meeting_mode(consultation: Consultation, advisor: AdvisorProfile) -> str:
-    if consultation.contact_mode in advisor.modes or not advisor.modes:
-        return consultation.contact_mode
-    return advisor.modes[0]
 
 
 def _appointment_details(appointment: Appointment) -> dict:
@@ -532,7 +546,7 @@ def appointment_book(
         advisor=advisor,
         starts_at=start,
         ends_at=end,
-        mode=_meeting_mode(consultation, advisor),
+        mode=selectors.meeting_mode(consultation, advisor),
         phase=Phase.FIRST_CONVERSATION,
         booked_by=by,
     )
@@ -568,22 +582,51 @@ def _attendees(appointment: Appointment) -> list[tuple[User, bool]]:
     ]
 
 
-def _calendar(appointment: Appointment, *, method: str = "REQUEST") -> dict:
+def _calendar(
+    appointment: Appointment, *, user: User, for_advisor: bool, method: str = "REQUEST"
+) -> dict:
+    """The calendar entry of one recipient, in their language.
+
+    Each copy names the other side: the requester's names the advisor, the advisor's the
+    requester and the municipality or organisation. Both carry the two people as attendees
+    (the portal's address is the organizer), and a video link as LOCATION and URL.
+    """
     consultation = appointment.consultation
-    location = appointment.place or appointment.video_link or appointment.get_mode_display()
+    requester, advisor = consultation.requester, appointment.advisor
+    language = (user.preferred_language or get_language() or settings.LANGUAGE_CODE)[:2]
+    with translation.override(language):
+        values = {"phase": appointment.get_phase_display(), "reference": consultation.reference}
+        if for_advisor:
+            summary = _("%(phase)s: %(reference)s with %(person)s (%(body)s)") % {
+                **values,
+                "person": requester.full_name or requester.email,
+                "body": consultation.body,
+            }
+            case_url = reverse("admin:consultations_consultation_change", args=[consultation.pk])
+        else:
+            summary = _("%(phase)s: %(reference)s with %(advisor)s") % {
+                **values,
+                "advisor": advisor.name,
+            }
+            case_url = reverse("consultations:detail", args=[consultation.pk])
+        where = [appointment.place, appointment.video_link]
+        location = ", ".join(filter(None, where)) or str(appointment.get_mode_display())
+        description = f"{consultation.body}\n{absolute_url(case_url)}"
     return calendar_entry(
         uid=appointment.calendar_uid,
         start=appointment.starts_at,
         end=appointment.ends_at,
-        summary=_("%(phase)s: %(reference)s with %(advisor)s")
-        % {
-            "phase": appointment.get_phase_display(),
-            "reference": consultation.reference,
-            "advisor": appointment.advisor.name,
-        },
-        location=str(location),
-        description=str(consultation.body),
+        summary=summary,
+        location=location,
+        description=description,
         method=method,
+        url=appointment.video_link,
+        attendees=[
+            (requester.email, requester.full_name),
+            (advisor.user.email, advisor.name),
+        ],
+        # Every change of an appointment is in its trail: a later version counts higher.
+        revision=AuditEntry.objects.for_object(appointment).count(),
     )
 
 
@@ -593,7 +636,6 @@ def _announce(appointment: Appointment, *, kind: str, change: str, now: datetime
     `change` names what is announced (e.g. "booked:<start>", "moved:2:<start>"): the same
     change announced again finds its rows and sends nothing.
     """
-    entry = _calendar(appointment)
     for user, for_advisor in _attendees(appointment):
         notify(
             kind=kind,
@@ -601,7 +643,7 @@ def _announce(appointment: Appointment, *, kind: str, change: str, now: datetime
             user=user,
             context={"appointment_id": appointment.pk, "for_advisor": for_advisor},
             about=appointment,
-            calendar=entry,
+            calendar=_calendar(appointment, user=user, for_advisor=for_advisor),
         )
     remind_at = appointment.starts_at - REMINDER_BEFORE
     if kind == emails.MOVED:
@@ -710,7 +752,6 @@ def _cancel(appointment: Appointment, *, by: User | None, now: datetime) -> None
     notifications_cancel(about=appointment)
     if appointment.starts_at <= now:
         return
-    entry = _calendar(appointment, method="CANCEL")
     for user, for_advisor in _attendees(appointment):
         notify(
             kind=emails.CANCELLED,
@@ -718,7 +759,7 @@ def _cancel(appointment: Appointment, *, by: User | None, now: datetime) -> None
             user=user,
             context={"appointment_id": appointment.pk, "for_advisor": for_advisor},
             about=appointment,
-            calendar=entry,
+            calendar=_calendar(appointment, user=user, for_advisor=for_advisor, method="CANCEL"),
         )
 
 
@@ -751,8 +792,13 @@ def appointment_record(*, consultation: Consultation, by: User, **fields) -> App
 
 @transaction.atomic
 def appointment_update(*, appointment: Appointment, by: User, **fields) -> Appointment:
-    """An advisor changes an appointment in the admin: minutes and place quietly; a new time
-    is announced like a move, a cancellation like one. A cancelled appointment stays
+    """An advisor changes an appointment in the admin.
+
+    Minutes change quietly. A new place, video link or way of meeting of an appointment
+    still to come sends the requester (and the advisor, when someone else changed it) one
+    update with a new calendar file; a new time is announced like a move (that email shows
+    the new place too, so a save that changes both sends one email), a cancellation like
+    one. Saving without a change records and sends nothing. A cancelled appointment stays
     cancelled (the workflow refuses the way back), and in a case that has ended nothing is
     moved into the future."""
     now = timezone.now()
@@ -788,7 +834,7 @@ def appointment_update(*, appointment: Appointment, by: User, **fields) -> Appoi
         _save_appointment(current, by=by, fields=list(changed))
         audit_record(
             target=current,
-            action="appointment.updated",
+            action=UPDATED_ACTION,
             by=by,
             details={"fields": sorted(changed)},
         )
@@ -796,7 +842,32 @@ def appointment_update(*, appointment: Appointment, by: User, **fields) -> Appoi
         _cancel(current, by=by, now=now)
     elif moved:
         _reschedule(current, start=start, end=end, by=by, now=now)
+    elif ANNOUNCED_FIELDS & set(changed) and current.is_scheduled and current.starts_at > now:
+        _announce_update(current, changed=sorted(ANNOUNCED_FIELDS & set(changed)), by=by)
     return current
+
+
+def _announce_update(appointment: Appointment, *, changed: list[str], by: User) -> None:
+    """One email with a new calendar file (same UID, higher SEQUENCE) per person concerned.
+
+    The key counts the appointment's recorded updates: the n-th update is announced once,
+    and a replayed save (which changes nothing) records and announces nothing."""
+    number = _count(appointment, UPDATED_ACTION)
+    for user, for_advisor in _attendees(appointment):
+        if for_advisor and user.pk == by.pk:
+            continue  # the advisor made the change and knows it
+        notify(
+            kind=emails.UPDATED,
+            key=f"appointment:{appointment.pk}:updated:{number}:{user.pk}",
+            user=user,
+            context={
+                "appointment_id": appointment.pk,
+                "for_advisor": for_advisor,
+                "changed": changed,
+            },
+            about=appointment,
+            calendar=_calendar(appointment, user=user, for_advisor=for_advisor),
+        )
 
 
 def refuse_overlap(appointment: Appointment) -> None:
@@ -867,6 +938,44 @@ def document_add(*, consultation: Consultation, upload, shared: bool, by: User) 
     _check_case_staff(consultation, by)
     ((upload, kind),) = check_uploads([upload])
     return _document_create(consultation, upload, kind, by=by, shared=shared)
+
+
+@transaction.atomic
+def documents_attach(*, consultation: Consultation, uploads: list, by: User) -> list[Document]:
+    """The requester's side adds documents to its request after submitting it.
+
+    The same checks as at submission (type by content, size, at most five files at once)
+    run before anything is saved; a case that has ended takes none. Each document leaves an
+    audit entry, and the case's advisors (or, while none is assigned, the coordinators) get
+    one email naming the new files.
+    """
+    consultation = _locked(consultation)
+    if not is_requester_side(by, consultation):
+        raise ConsultationError(_("Only the requester's side can add documents to a request."))
+    if not may_add_documents(by, consultation):
+        raise ConsultationError(_("This request has ended; it takes no new documents."))
+    if not uploads:
+        raise ConsultationError(_("Please choose at least one file."))
+    checked = check_uploads(list(uploads))
+    documents = [
+        _document_create(consultation, upload, kind, by=by, shared=True) for upload, kind in checked
+    ]
+    advisors = [
+        p.user
+        for p in filter(None, [consultation.lead_advisor, consultation.co_advisor])
+        if p.user.is_active
+    ]
+    ids = [document.pk for document in documents]
+    change = "-".join(str(pk) for pk in ids)
+    for user in advisors or selectors.active_coordinators():
+        notify(
+            kind=emails.DOCUMENTS,
+            key=f"consultation:{consultation.pk}:documents-added:{change}:{user.pk}",
+            user=user,
+            context={"consultation_id": consultation.pk, "document_ids": ids, "for_advisor": True},
+            about=consultation,
+        )
+    return documents
 
 
 @transaction.atomic

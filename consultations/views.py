@@ -8,22 +8,27 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from consultations import links, selectors, services
 from consultations.errors import ConsultationError, SlotTaken
 from consultations.forms import (
     ConsultationForm,
+    DocumentsForm,
     FeedbackForm,
     MessageForm,
     WithdrawForm,
     parse_slot,
 )
 from consultations.models import Appointment, Consultation, Document, Feedback
-from consultations.permissions import is_case_staff, may_act
+from consultations.permissions import is_case_staff, may_act, may_add_documents
 from portal.accounts.models import Membership
-from portal.advisors.models import AdvisorProfile
+from portal.advisors.models import AdvisorProfile, ContactMode
 from portal.core.access import signed_in, signed_link
 from portal.core.errors import show_error
 
@@ -113,9 +118,7 @@ def consultation_new(request):
     )
 
 
-@signed_in
-def consultation_detail(request, pk):
-    consultation = _visible(request, pk)
+def _render_detail(request, consultation: Consultation, *, documents_form=None):
     user = request.user
     appointments = [a for a in consultation.appointments.all() if a.is_scheduled]
     return render(
@@ -128,15 +131,45 @@ def consultation_detail(request, pk):
             "can_book": consultation.is_bookable,
             "can_withdraw": may_act(user, consultation, "withdraw"),
             "can_write": not consultation.has_ended,
+            "can_add_documents": may_add_documents(user, consultation),
             "message_form": MessageForm(),
             "withdraw_form": WithdrawForm(),
+            "documents_form": documents_form or DocumentsForm(),
             "staff_view": is_case_staff(user, consultation),
         },
     )
 
 
 @signed_in
+def consultation_detail(request, pk):
+    return _render_detail(request, _visible(request, pk))
+
+
+def _slot_chosen(request, *, advisor=None, moving: Appointment | None = None):
+    """The free slot a GET names (`?slot=<advisor id>|<start>`), checked, or None.
+
+    A slot that is no longer free is refused like a taken one at booking: the message says
+    so and the page shows the next free times again. The time of an appointment being
+    `moving` counts as free for its new one.
+    """
+    advisor_id, start = parse_slot(request.GET.get("slot", ""))
+    if advisor is not None and advisor_id != advisor.pk:
+        raise ValidationError(_("Please choose one of the times shown."))
+    chosen = advisor or get_object_or_404(AdvisorProfile.objects.public(), pk=advisor_id)
+    end = selectors.free_slot_end(
+        chosen,
+        start,
+        now=timezone.now(),
+        ignoring=moving,
+    )
+    if end is None:
+        raise SlotTaken(_("This time was just taken. Please choose another one."))
+    return chosen, start, end
+
+
+@signed_in
 def consultation_book(request, pk):
+    """Choose a time (GET), look at what is booked (GET with `slot`), book it (POST)."""
     consultation = _visible(request, pk)
     if not consultation.is_bookable:
         messages.info(request, _("A first conversation is already booked for this request."))
@@ -168,6 +201,35 @@ def consultation_book(request, pk):
                 % {"advisor": appointment.advisor.name},
             )
             return redirect(consultation)
+    elif "slot" in request.GET:
+        try:
+            chosen, start, end = _slot_chosen(request)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        except SlotTaken as error:
+            show_error(request, _with_next_times(error))
+        else:
+            back = reverse("consultations:book", args=[consultation.pk])
+            if advisor is not None:
+                back += "?" + urlencode({"advisor": advisor.slug})
+            return render(
+                request,
+                "consultations/confirm.html",
+                {
+                    "kind": "book",
+                    "consultation": consultation,
+                    "advisor": chosen,
+                    "starts_at": start,
+                    "ends_at": end,
+                    "mode_label": ContactMode(selectors.meeting_mode(consultation, chosen)).label,
+                    "hidden": [
+                        ("slot", request.GET["slot"]),
+                        *([("advisor", advisor.slug)] if advisor else []),
+                    ],
+                    "back_url": back,
+                    "via_link": False,
+                },
+            )
     choices = selectors.booking_choices(consultation, advisor=advisor)
     return render(
         request,
@@ -238,6 +300,37 @@ def document_download(request, pk, document_pk):
     return response
 
 
+@signed_in
+@require_POST
+def documents_add(request, pk):
+    """The requester's side adds documents to its request after submitting it."""
+    consultation = _visible(request, pk)
+    form = DocumentsForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            documents = services.documents_attach(
+                consultation=consultation, uploads=form.cleaned_data["files"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("files", error)
+        except ConsultationError as error:
+            show_error(request, error)
+            return redirect(consultation.get_absolute_url() + "#documents-title")
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The document has been added. Your advisor has been told.",
+                    "%(count)d documents have been added. Your advisor has been told.",
+                    len(documents),
+                )
+                % {"count": len(documents)},
+            )
+            return redirect(consultation.get_absolute_url() + "#documents-title")
+    messages.error(request, _("The documents could not be added; see the marked field."))
+    return _render_detail(request, consultation, documents_form=form)
+
+
 def _visible_appointment(request, pk) -> Appointment:
     visible = Consultation.objects.visible_to(request.user)
     return get_object_or_404(
@@ -249,7 +342,11 @@ def _visible_appointment(request, pk) -> Appointment:
 
 
 def _manage_appointment(request, appointment: Appointment, *, acting_user, template: str, extra):
-    """Move or cancel an appointment: from the portal or from the signed link in an email."""
+    """Move or cancel an appointment: from the portal or from the signed link in an email.
+
+    Choosing a new time or the cancel button (GET) shows what will happen; only the
+    confirmation (POST) moves or cancels. Returns True when it did.
+    """
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -273,6 +370,10 @@ def _manage_appointment(request, appointment: Appointment, *, acting_user, templ
         except ConsultationError as error:
             show_error(request, error)
         appointment.refresh_from_db()
+    elif appointment.can_be_changed and request.GET.get("action") in ("cancel", "move"):
+        confirmation = _confirmation(request, appointment, extra)
+        if confirmation is not None:
+            return confirmation
     choices = []
     if appointment.can_be_changed:
         choices = selectors.booking_choices(appointment.consultation, advisor=appointment.advisor)
@@ -287,6 +388,44 @@ def _manage_appointment(request, appointment: Appointment, *, acting_user, templ
             **extra,
         },
     )
+
+
+def _confirmation(request, appointment: Appointment, extra):
+    """The page that asks before cancelling or moving; None (with a message) when the
+    chosen time cannot be taken, so the caller shows the free times again."""
+    context = {
+        "consultation": appointment.consultation,
+        "appointment": appointment,
+        "advisor": appointment.advisor,
+        "mode_label": appointment.get_mode_display(),
+        "back_url": request.path,
+        **extra,
+    }
+    if request.GET["action"] == "cancel":
+        context.update(
+            kind="cancel",
+            starts_at=appointment.starts_at,
+            ends_at=appointment.ends_at,
+            hidden=[("action", "cancel")],
+        )
+        return render(request, "consultations/confirm.html", context)
+    try:
+        _advisor, start, end = _slot_chosen(
+            request, advisor=appointment.advisor, moving=appointment
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return None
+    except SlotTaken as error:
+        show_error(request, _with_next_times(error))
+        return None
+    context.update(
+        kind="move",
+        starts_at=start,
+        ends_at=end,
+        hidden=[("action", "move"), ("slot", request.GET["slot"])],
+    )
+    return render(request, "consultations/confirm.html", context)
 
 
 @signed_in

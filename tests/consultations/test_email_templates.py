@@ -186,7 +186,9 @@ def test_ended_names_where_a_request_was_referred_to(led_case):
 
 def test_ended_tells_the_advisor_that_the_requester_withdrew(led_case, lead):
     Consultation.objects.filter(pk=led_case.pk).update(status="withdrawn")
-    rendered = render(emails.ENDED, lead.user, {"consultation_id": led_case.pk})
+    rendered = render(
+        emails.ENDED, lead.user, {"consultation_id": led_case.pk, "for_advisor": True}
+    )
 
     assert rendered.subject == f"Request {led_case.reference} has been withdrawn"
     assert (

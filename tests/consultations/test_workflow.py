@@ -303,7 +303,7 @@ def test_ending_a_case_cancels_its_future_appointments_and_tells_each_side_once(
     assert Notification.objects.filter(kind=emails.ENDED).count() == 2
 
 
-def test_a_case_ended_without_appointments_tells_who_it_always_told():
+def test_a_case_ended_without_appointments_tells_who_it_concerns():
     coordinator = UserFactory(roles=["coordinator"])
     lead = AdvisorProfileFactory()
     declined = ConsultationFactory(status="in_triage")
@@ -313,7 +313,10 @@ def test_a_case_ended_without_appointments_tells_who_it_always_told():
     withdrawn = ConsultationFactory(status="assigned", lead_advisor=lead)
     services.consultation_withdraw(consultation=withdrawn, by=withdrawn.requester)
     told = Notification.objects.filter(kind=emails.ENDED).about(withdrawn)
-    assert [(n.user, n.context["for_advisor"]) for n in told] == [(lead.user, True)]
+    # The advisor learns of it, and the requester gets a confirmation (issue 14.4).
+    assert sorted((n.user.pk, n.context["for_advisor"]) for n in told) == sorted(
+        [(lead.user.pk, True), (withdrawn.requester.pk, False)]
+    )
 
     closed = ConsultationFactory(status="concluded", lead_advisor=lead)
     services.consultation_close(consultation=closed, by=lead.user)

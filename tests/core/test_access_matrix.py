@@ -100,11 +100,13 @@ CASE_URLS = {
     "consultations:withdraw",
     "consultations:message",
     "consultations:document",
+    "consultations:documents_add",
     "consultations:appointment",
 }
 # A participant's own registration: someone else's answers 404 (tests/trainings).
 REGISTRATION_URLS = {"trainings:cancel", "trainings:certificate"}
 POST_ONLY = {"consultations:withdraw", "consultations:message", "accounts:membership_withdraw"}
+POST_ONLY |= {"consultations:documents_add"}
 
 
 def forged_url(name):
