@@ -1,4 +1,5 @@
-"""Forms of the calendar filters, the registration, attendance and the course feedback."""
+"""Forms of the calendar filters, the registration, attendance, the course feedback and the
+certificate check."""
 
 from datetime import datetime
 
@@ -10,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from consultations.forms import CHECK, MembershipChoiceField
 from portal.accounts.models import FederalState, Membership
 from portal.advisors.models import Topic
-from trainings.models import CourseDate, CourseFeedback, CourseFormat, Question, Rating
+from trainings.models import (
+    CourseDate,
+    CourseFeedback,
+    CourseFormat,
+    Question,
+    Rating,
+    certificate_code_as_issued,
+)
 
 
 def _months(now: datetime, count: int = 12) -> list[tuple[str, str]]:
@@ -199,3 +207,23 @@ class CourseFeedbackForm(forms.ModelForm):
         self.fields["rating"].error_messages["required"] = _("Please rate the course.")
         for name in ("will_apply", "comment"):
             self.fields[name].max_length = 3000
+
+
+class CertificateLookupForm(forms.Form):
+    """The code printed on a certificate, as someone types it (case and hyphens aside)."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=40,
+        help_text=_("Printed at the foot of the certificate, e.g. TB-7QH3-MZ2K."),
+        error_messages={"required": _("Please enter the code printed on the certificate.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = certificate_code_as_issued(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError(_("A code is made of letters and digits."))
+        return code

@@ -693,6 +693,16 @@ def new_certificate_code() -> str:
     return f"TB-{letters[:4]}-{letters[4:]}"
 
 
+def certificate_code_as_issued(typed: str) -> str:
+    """The code as printed (`TB-7QH3-MZ2K`) from what a person typed or read out: case,
+    hyphens and spaces do not matter (`tb7qh3mz2k`). Anything else comes back in capitals
+    without its punctuation, and is then found nowhere."""
+    letters = "".join(char for char in typed[:40].upper() if char.isascii() and char.isalnum())
+    if len(letters) == 10 and letters.startswith("TB"):
+        return f"TB-{letters[2:6]}-{letters[6:]}"
+    return letters
+
+
 class Certificate(models.Model):
     """A certificate handed out once and verifiable by its code.
 

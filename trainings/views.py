@@ -25,6 +25,7 @@ from trainings.forms import (
     AttendanceForm,
     CalendarFilterForm,
     CancelForm,
+    CertificateLookupForm,
     CourseFeedbackForm,
     RegistrationForm,
 )
@@ -40,6 +41,7 @@ from trainings.models import (
     Programme,
     Registration,
     RegistrationStatus,
+    certificate_code_as_issued,
 )
 
 PAGE_SIZE = 20
@@ -345,14 +347,31 @@ def programme_certificate_pdf(request, slug):
 
 
 @public
+def certificate_lookup(request):
+    """A form for the code; a valid code leads to the certificate's own address."""
+    form = CertificateLookupForm(request.GET if "code" in request.GET else None)
+    if form.is_valid():
+        return redirect("certificate_verify", code=form.cleaned_data["code"])
+    return render(request, "trainings/verify.html", {"form": form, "lookup": True})
+
+
+@public
 def certificate_verify(request, code):
+    """What a certificate says, found by its code however it was typed; an unknown code
+    answers 404 with a message that tells nothing about other codes."""
     certificate = (
-        Certificate.objects.filter(code=code.strip().upper()).only("code", "name", "title").first()
+        Certificate.objects.filter(code=certificate_code_as_issued(code))
+        .only("code", "name", "title")
+        .first()
     )
     return render(
         request,
         "trainings/verify.html",
-        {"certificate": certificate, "code": code},
+        {
+            "certificate": certificate,
+            "code": code,
+            "form": CertificateLookupForm(initial={"code": "" if certificate else code}),
+        },
         status=200 if certificate else 404,
     )
 
