@@ -14,7 +14,9 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -23,7 +25,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from consultations import selectors, services
@@ -110,11 +114,52 @@ class AdvisorFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The federal states as their ISO 3166-2 codes, keyed like `FederalState` by the AGS digits.
+STATE_ABBREVIATIONS = {
+    "01": "SH",
+    "02": "HH",
+    "03": "NI",
+    "04": "HB",
+    "05": "NW",
+    "06": "HE",
+    "07": "RP",
+    "08": "BW",
+    "09": "BY",
+    "10": "SL",
+    "11": "BE",
+    "12": "BB",
+    "13": "MV",
+    "14": "SN",
+    "15": "ST",
+    "16": "TH",
+}
+
+
 # --- Inlines --------------------------------------------------------------------------------
+
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """Django's split date and time with a `<label>` for each of its two inputs; the field's
+    own label has no input to point to. `field_label` tells "starts at" from "ends at"."""
+
+    template_name = "consultations/admin/split_datetime.html"
+    field_label = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["field_label"] = self.field_label
+        return context
 
 
 class AppointmentForm(forms.ModelForm):
     video_link = forms.URLField(label=_("video link"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at"):
+            field = self.fields[name]
+            if isinstance(field.widget, LabelledSplitDateTime):
+                field.widget.field_label = capfirst(field.label)
 
     class Meta:
         model = Appointment
@@ -153,6 +198,7 @@ class AppointmentInline(admin.StackedInline):
     extra = 0
     can_delete = False
     autocomplete_fields = ["advisor"]
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("advisor__user")
@@ -188,6 +234,13 @@ class DocumentForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["file"].disabled = True
             self.fields["file"].required = False
+        # A table's inputs have only the column's heading above them: each names its column
+        # and, for a stored document, the document, so a screen reader says which is which.
+        for name in ("file", "shared"):
+            label = capfirst(self.fields[name].label)
+            if self.instance.pk:
+                label = f"{label}: {self.instance.name}"
+            self.fields[name].widget.attrs["aria-label"] = label
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -323,19 +376,19 @@ class StepForm(forms.Form):
 
 @admin.register(Consultation)
 class ConsultationAdmin(AuditTrailMixin, SimpleHistoryAdmin):
+    # Seven narrow columns: beside the menu and the filters they fit 1280 pixels without
+    # scrolling sideways (tests/e2e/test_consultations.py); the format is a filter.
     list_display = [
-        "reference",
-        "body_name",
-        "state",
-        "format",
+        "case_reference",
+        "requested_by",
+        "state_short",
         "status",
-        "lead_advisor",
-        "submitted_at",
+        "advisor",
         "age",
         "next_appointment",
     ]
-    list_display_links = ["reference", "body_name"]
-    list_select_related = ["municipality", "organisation", "lead_advisor__user"]
+    list_display_links = ["case_reference"]
+    list_select_related = ["municipality", "organisation", "requester", "lead_advisor__user"]
     list_filter = [
         MyCasesFilter,
         "status",
@@ -376,7 +429,7 @@ class ConsultationAdmin(AuditTrailMixin, SimpleHistoryAdmin):
         )
         return (
             Consultation.objects.advised_by(request.user)
-            .select_related("municipality", "organisation", "lead_advisor__user")
+            .select_related("municipality", "organisation", "requester", "lead_advisor__user")
             .annotate(next_appointment_at=Subquery(next_start))
         )
 
@@ -411,9 +464,33 @@ class ConsultationAdmin(AuditTrailMixin, SimpleHistoryAdmin):
 
     # -- columns -------------------------------------------------------------------------
 
-    @admin.display(description=_("municipality or organisation"))
-    def body_name(self, consultation):
-        return str(consultation.body)
+    class Media:
+        css = {"all": ["consultations/admin/cases.css"]}
+
+    @admin.display(description=pgettext_lazy("consultation", "case"), ordering="reference")
+    def case_reference(self, consultation):
+        return consultation.reference
+
+    @admin.display(description=_("requested by"))
+    def requested_by(self, consultation):
+        requester = consultation.requester
+        return format_html(
+            '{}<br><span class="quiet">{}</span>',
+            consultation.body.name,
+            requester.full_name or requester.email,
+        )
+
+    @admin.display(description=pgettext_lazy("federal state, short", "state"), ordering="state")
+    def state_short(self, consultation):
+        return format_html(
+            '<abbr title="{}">{}</abbr>',
+            consultation.get_state_display(),
+            STATE_ABBREVIATIONS.get(consultation.state, consultation.state),
+        )
+
+    @admin.display(description=_("advisor"), ordering="lead_advisor__user__full_name")
+    def advisor(self, consultation):
+        return consultation.lead_advisor.name if consultation.lead_advisor else "–"
 
     @admin.display(description=_("municipality or organisation"))
     def body_link(self, consultation):
@@ -426,7 +503,7 @@ class ConsultationAdmin(AuditTrailMixin, SimpleHistoryAdmin):
     def topic_list(self, consultation):
         return ", ".join(topic.name for topic in consultation.topics.all())
 
-    @admin.display(description=_("age in days"), ordering="submitted_at")
+    @admin.display(description=_("age in days"), ordering="-submitted_at")
     def age(self, consultation):
         return (timezone.now() - consultation.submitted_at).days
 
@@ -434,7 +511,8 @@ class ConsultationAdmin(AuditTrailMixin, SimpleHistoryAdmin):
     def next_appointment(self, consultation):
         if consultation.next_appointment_at is None:
             return "–"
-        return timezone.localtime(consultation.next_appointment_at).strftime("%d.%m.%Y %H:%M")
+        local = timezone.localtime(consultation.next_appointment_at)
+        return format_html("{}<br>{}", f"{local:%d.%m.%Y}", f"{local:%H:%M}")
 
     @admin.display(description=_("feedback"))
     def feedback_summary(self, consultation):

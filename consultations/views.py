@@ -320,8 +320,8 @@ def documents_add(request, pk):
             messages.success(
                 request,
                 ngettext(
-                    "The document has been added. Your advisor has been told.",
-                    "%(count)d documents have been added. Your advisor has been told.",
+                    "The document has been added. The advisory team has been told.",
+                    "%(count)d documents have been added. The advisory team has been told.",
                     len(documents),
                 )
                 % {"count": len(documents)},

@@ -6,19 +6,21 @@ With SHOTS=1 the tests also save full-page screenshots to /tmp/shots/ for a huma
 """
 
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from consultations import links
 from consultations.forms import ConsultationForm
 from consultations.models import Appointment, Consultation, Message
+from portal.advisors.availability import next_free_slot
 from portal.advisors.models import Topic
-from tests.e2e.conftest import NARROW, WIDE
+from tests.e2e.conftest import NARROW, WIDE, axe_violations, describe_violations
 from tests.e2e.test_accessibility import LANGUAGES, check_accessible
 from tests.factories import (
     AdvisorProfileFactory,
@@ -169,6 +171,20 @@ def test_journey_one_request_book_and_see_the_appointment(new_page, world):
     slot.click()
     page.wait_for_load_state()
 
+    # Choosing a time asks once: advisor, date, time (German time) and way of meeting.
+    assert page.get_by_role("heading", level=1).inner_text() == text(
+        "Please confirm your first conversation"
+    )
+    assert not Appointment.objects.exists()
+    facts = page.locator("main dl").inner_text()
+    local = timezone.localtime(datetime.fromisoformat(start))
+    assert "Dr. Amal Berger" in facts
+    assert f"{local:%H:%M}" in facts and str(local.year) in facts
+    assert text("Video call") in facts
+    shoot(page, "book-confirm-de-wide.png")
+    page.get_by_role("button", name=text("Book this time")).click()
+    page.wait_for_load_state()
+
     assert page.url.endswith(reverse("consultations:detail", args=[consultation.pk]))
     appointment = Appointment.objects.get(consultation=consultation)
     assert appointment.advisor_id == world["advisor"].pk == int(advisor_id)
@@ -230,13 +246,27 @@ PAGES = {
     "appointment link": lambda w, c: reverse(
         "consultations:appointment_link", args=[links.appointment_token(c["appointment"])]
     ),
+    "book confirmation": lambda w, c: book_confirmation_url(w),
+    "appointment link cancel confirmation": lambda w, c: (
+        reverse("consultations:appointment_link", args=[links.appointment_token(c["appointment"])])
+        + "?action=cancel"
+    ),
 }
+
+
+def book_confirmation_url(w):
+    consultation = ConsultationFactory(
+        requester=w["officer"], municipality=w["town"], topics=[w["topics"]["dialog"]]
+    )
+    slot = next_free_slot(w["advisor"])[w["advisor"].pk]
+    value = f"{slot.advisor_id}|{slot.start.isoformat()}"
+    return reverse("consultations:book", args=[consultation.pk]) + "?" + urlencode({"slot": value})
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", PAGES)
 def test_consultation_page_is_accessible(new_page, world, case, name, language):
-    via_link = name == "appointment link"
+    via_link = name.startswith("appointment link")
     page = new_page(language=language, user=None if via_link else world["officer"])
     response = page.goto(PAGES[name](world, case))
     assert response.status == 200
@@ -300,3 +330,149 @@ def test_every_page_renders_for_its_screenshot(new_page, world, case, closed_cas
     response = page.goto(f"/admin/consultations/consultation/{consultation.pk}/action/assign/")
     assert response.status == 200
     shoot(page, "admin-assign-de-wide.png")
+
+
+def test_cancelling_through_the_email_link_asks_first(new_page, world, case):
+    appointment = case["appointment"]
+    page = new_page(language="en")
+    page.goto(
+        reverse("consultations:appointment_link", args=[links.appointment_token(appointment)])
+    )
+    page.get_by_role("button", name=text("Cancel appointment", "en")).click()
+    page.wait_for_load_state()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Cancel the appointment?"
+    appointment.refresh_from_db()
+    assert appointment.is_scheduled  # showing the question cancels nothing
+    local = timezone.localtime(appointment.starts_at)
+    assert f"{local:%H:%M}" in page.locator("main dl").inner_text()
+    shoot(page, "cancel-confirm-en-wide.png")
+    page.get_by_role("button", name="Yes, cancel the appointment").click()
+    page.wait_for_load_state()
+
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
+    assert "This appointment has been cancelled." in page.locator("main").inner_text()
+
+
+def test_the_requester_adds_a_document_later(new_page, world, case, tmp_path):
+    consultation = case["consultation"]
+    pdf = tmp_path / "stellungnahme.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n")
+    page = new_page(user=world["officer"])
+    page.goto(reverse("consultations:detail", args=[consultation.pk]))
+    documents = page.get_by_role("region", name=text("Documents"))
+    documents.get_by_label(text("Add documents")).set_input_files(str(pdf))
+    documents.get_by_role("button", name=text("Upload documents")).click()
+    page.wait_for_load_state()
+
+    documents = page.get_by_role("region", name=text("Documents"))
+    assert documents.get_by_role("link", name="stellungnahme.pdf").is_visible()
+    assert consultation.documents.filter(name="stellungnahme.pdf", shared=True).exists()
+    shoot(page, "detail-documents-de-wide.png")
+
+
+# --- The admin ------------------------------------------------------------------------------
+
+
+def admin_violations(page):
+    """axe's findings, without the breadcrumb links' underline: that is the admin's global
+    stylesheet (issue 14, point 14), not this page."""
+    found = []
+    for violation in axe_violations(page):
+        nodes = [
+            node
+            for node in violation["nodes"]
+            if not (
+                violation["id"] == "link-in-text-block"
+                and all(".breadcrumbs" in target for target in node["target"])
+            )
+        ]
+        if nodes:
+            found.append({**violation, "nodes": nodes})
+    return found
+
+
+@pytest.mark.parametrize("role", ["coordinator", "advisor"])
+def test_the_case_page_in_the_admin_has_a_label_for_every_input(new_page, world, case, role):
+    consultation = case["consultation"]
+    AppointmentFactory(
+        consultation=consultation,
+        advisor=world["advisor"],
+        starts_at=timezone.now().replace(microsecond=0) + timedelta(days=9),
+        mode="in_person",
+        place="Rathaus Musterstadt, Raum 3",
+        video_link="https://meet.example/abc",
+    )
+    if role == "coordinator":
+        user = UserFactory(roles=["coordinator"], full_name="Corinna Koordination")
+    else:
+        user = world["advisor"].user
+    page = new_page(user=user)
+    page.goto(reverse("admin:consultations_consultation_change", args=[consultation.pk]))
+
+    violations = admin_violations(page)
+    assert not violations, describe_violations(violations)
+    # Each of the appointment's times has two inputs, each with a label naming the time.
+    shown = page.locator("#appointments-group .inline-related:not(.empty-form)")
+    for field in ("starts at", "ends at"):
+        for part in ("Date:", "Time:"):
+            name = f"{text(field).capitalize()}, {text(part)}"
+            assert shown.get_by_label(name).count() == 2, name
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll(
+            '.inline-group input:not([type=hidden]), .inline-group select, .inline-group textarea'
+        )].filter(el => !el.closest('.empty-form') && el.labels.length === 0
+            && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')
+        ).map(el => el.name)"""
+    )
+    assert unlabelled == []
+    spans = page.evaluate(
+        "() => [...document.querySelectorAll('span[aria-label]')]"
+        ".filter(el => !el.getAttribute('role')).length"
+    )
+    assert spans == 0
+    shoot(page, f"admin-case-{role}-de-wide.png")
+
+
+def test_the_case_list_fits_1280_pixels_for_a_coordinator(new_page, world):
+    long_towns = [
+        "Verbandsgemeinde Rhein-Selz-Nierstein-Oppenheim",
+        "Landeshauptstadt Düsseldorf Bezirksvertretung Stadtmitte",
+        "Kreisfreie Stadt Mülheim an der Ruhr",
+    ]
+    advisor = AdvisorProfileFactory(user__full_name="Prof. Dr. Maximiliane Schmidt-Hohenberg")
+    for number in range(12):
+        town = MunicipalityFactory(name=long_towns[number % 3] + f" {number}")
+        consultation = ConsultationFactory(
+            municipality=town,
+            status="in_progress",
+            lead_advisor=advisor,
+            requester__full_name="Dr. Annegret Müller-Lüdenscheidt-Wolkenstein",
+        )
+        AppointmentFactory(
+            consultation=consultation,
+            advisor=advisor,
+            starts_at=timezone.now() + timedelta(days=3, hours=2 * number),
+        )
+    coordinator = UserFactory(roles=["coordinator"], full_name="Corinna Koordination")
+    page = new_page(user=coordinator)
+    changelist = reverse("admin:consultations_consultation_changelist")
+
+    # Unsorted, and sorted by a column (its heading then makes room for the sort icons).
+    for query in ("", "?o=1", "?o=-6.7"):
+        page.goto(changelist + query)
+        headers = page.locator("#result_list thead th").all_inner_texts()
+        assert len(headers) == 7, headers
+        width, results = page.evaluate(
+            """() => {
+                const box = document.querySelector('#changelist .results');
+                return [document.documentElement.scrollWidth, box.scrollWidth - box.clientWidth];
+            }"""
+        )
+        assert width <= 1280, f"{query}: the page is {width}px wide"
+        assert results <= 0, f"{query}: the table scrolls sideways by {results}px"
+        for header in page.locator("#result_list thead th").all():
+            box = header.bounding_box()
+            assert box["x"] + box["width"] <= 1280, query
+    shoot(page, "admin-case-list-de-wide.png")
