@@ -9,14 +9,12 @@ offers the steps open to the coordinator, on a page of their own. A save the ser
 is rolled back as a whole and the form comes back with the reason.
 """
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,6 +27,7 @@ from portal.core.admin import AuditTrailMixin, RefusedSaveMixin, StepPagesMixin
 from portal.core.errors import DomainError, show_error
 from portal.core.workflows import steps_of
 from trainings import selectors, services
+from trainings.exports import participants_csv
 from trainings.models import (
     COURSE_DATE,
     REGISTRATION,
@@ -299,15 +298,9 @@ class CourseDateAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admin.M
         date = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_view_permission(request, date):
             raise Http404
-        course = date.course
-        registrations = (
-            Registration.objects.active()
-            .filter(course=course, date=None if course.is_series else date)
-            .select_related("person", "municipality", "organisation")
-            .order_by("status", "pk")
-        )
+        registrations = selectors.offer_registrations(date).order_by("status", "pk")
         if request.GET.get("format") == "csv":
-            return self._csv(date, registrations)
+            return participants_csv(date, registrations, marks=selectors.attendance_marks(date))
         confirmed = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED]
         waiting = [r for r in registrations if r.status == RegistrationStatus.WAITLISTED]
         context = {
@@ -319,40 +312,6 @@ class CourseDateAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admin.M
             "waiting": waiting,
         }
         return TemplateResponse(request, "admin/trainings/coursedate/participants.html", context)
-
-    def _csv(self, date, registrations):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="participants-{date.pk}.csv"'
-        response.write("\ufeff")  # so that spreadsheet programs read the umlauts
-        writer = csv.writer(response, delimiter=";")
-        questions = []
-        for registration in registrations:
-            for answer in registration.answers:
-                if answer["question"] not in questions:
-                    questions.append(answer["question"])
-        writer.writerow(
-            [
-                gettext("status"),
-                gettext("name"),
-                gettext("email"),
-                gettext("municipality or organisation"),
-                gettext("registered at"),
-                *questions,
-            ]
-        )
-        for registration in registrations:
-            answers = {a["question"]: a["answer"] for a in registration.answers}
-            writer.writerow(
-                [
-                    registration.get_status_display(),
-                    registration.person.full_name,
-                    registration.person.email,
-                    str(registration.body or ""),
-                    timezone.localtime(registration.created_at).strftime("%d.%m.%Y %H:%M"),
-                    *[_spreadsheet_safe(answers.get(q, "")) for q in questions],
-                ]
-            )
-        return response
 
     def step_context(self, request, date):
         series = date.course.is_series
@@ -370,13 +329,6 @@ class CourseDateAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admin.M
             gettext("The date was cancelled; %(count)s people were told by email.")
             % {"count": told},
         )
-
-
-def _spreadsheet_safe(value: str) -> str:
-    """Answers typed by participants must not run as formulas in a spreadsheet."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
 
 
 @admin.register(Registration)

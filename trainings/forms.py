@@ -19,6 +19,7 @@ from trainings.models import (
     Rating,
     certificate_code_as_issued,
 )
+from trainings.templatetags.content_language import german, page_is_german, shown_in_german
 
 
 def _months(now: datetime, count: int = 12) -> list[tuple[str, str]]:
@@ -32,6 +33,18 @@ def _months(now: datetime, count: int = 12) -> list[tuple[str, str]]:
     return months
 
 
+class TopicSelect(forms.Select):
+    """Topics without an English name are German in the English interface: their options
+    say so (`lang="de"`)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        topic = getattr(value, "instance", None)
+        if topic is not None and not page_is_german() and shown_in_german(topic, "name"):
+            option["attrs"]["lang"] = "de"
+        return option
+
+
 class CalendarFilterForm(forms.Form):
     """The calendar's filters, read from the query string; a wrong value is ignored."""
 
@@ -41,6 +54,7 @@ class CalendarFilterForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label=_("All topics"),
+        widget=TopicSelect,
     )
     format = forms.ChoiceField(label=_("Format"), required=False)
     month = forms.ChoiceField(label=_("Month"), required=False)
@@ -140,9 +154,10 @@ class RegistrationForm(forms.Form):
     @staticmethod
     def _field_for(question: Question) -> forms.Field:
         required_message = {"required": _("Please answer this question.")}
+        label = german(question.label)  # the course's questions are written in German
         if question.kind == Question.Kind.YES_NO:
             return forms.TypedChoiceField(
-                label=question.label,
+                label=label,
                 choices=[("yes", _("yes")), ("no", _("no"))],
                 coerce=lambda value: value == "yes",
                 widget=forms.RadioSelect(attrs=CHECK),
@@ -151,14 +166,14 @@ class RegistrationForm(forms.Form):
             )
         if question.kind == Question.Kind.CHOICE:
             return forms.ChoiceField(
-                label=question.label,
-                choices=[(option, option) for option in question.options],
+                label=label,
+                choices=[(option, german(option)) for option in question.options],
                 widget=forms.RadioSelect(attrs=CHECK),
                 required=question.required,
                 error_messages=required_message,
             )
         return forms.CharField(
-            label=question.label,
+            label=label,
             max_length=1000,
             widget=forms.Textarea(attrs={"rows": 2}),
             required=question.required,
@@ -187,6 +202,14 @@ class CancelForm(forms.Form):
 class AttendanceForm(forms.Form):
     registration = forms.IntegerField(widget=forms.HiddenInput)
     present = forms.TypedChoiceField(
+        choices=[("1", _("present")), ("0", _("absent"))], coerce=lambda value: value == "1"
+    )
+
+
+class AttendanceAllForm(forms.Form):
+    """ "All present" or "all absent" for every confirmed participant of a date."""
+
+    all = forms.TypedChoiceField(
         choices=[("1", _("present")), ("0", _("absent"))], coerce=lambda value: value == "1"
     )
 

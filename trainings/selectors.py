@@ -131,6 +131,22 @@ def attendance_list(date: CourseDate):
     return registrations
 
 
+def attendance_marks(date: CourseDate) -> dict[int, bool]:
+    """What was recorded on the date: present (True) or absent (False), by registration id."""
+    return dict(date.attendances.values_list("registration_id", "present"))
+
+
+def offer_registrations(date: CourseDate):
+    """The active registrations (confirmed and waiting) of the offer the date belongs to:
+    its series, or the date itself; for participant lists."""
+    course = date.course
+    return (
+        Registration.objects.active()
+        .filter(course=course, date=None if course.is_series else date)
+        .select_related("person", "municipality", "organisation")
+    )
+
+
 # --- Registrations ----------------------------------------------------------------------------
 
 

@@ -682,25 +682,18 @@ def course_date_cancel(
 # --- Attendance ----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def attendance_record(
-    *,
-    date: CourseDate,
-    registration: Registration,
-    present: bool,
-    by: User,
-    now: datetime | None = None,
-) -> Attendance:
-    """Mark one participant present or absent on one date (a second mark replaces the first)."""
-    now = now or timezone.now()
+def _refuse_unless_recording(date: CourseDate, by: User, now: datetime) -> None:
     if not permissions.may_record_attendance(by, date):
         raise TrainingError(_("Only coordinators record attendance."))
     if date.status == DateStatus.CANCELLED:
         raise TrainingError(_("This date was cancelled."))
     if now < date.start - selectors.ATTENDANCE_FROM:
         raise TrainingError(_("Attendance can be recorded from two hours before the start."))
-    if not selectors.attendance_list(date).filter(pk=registration.pk).exists():
-        raise TrainingError(_("This person is not a confirmed participant of the date."))
+
+
+def _mark(
+    date: CourseDate, registration: Registration, *, present: bool, by: User, now: datetime
+) -> Attendance:
     attendance, _created = Attendance.objects.update_or_create(
         registration=registration,
         date=date,
@@ -718,6 +711,44 @@ def attendance_record(
         at=now,
     )
     return attendance
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    date: CourseDate,
+    registration: Registration,
+    present: bool,
+    by: User,
+    now: datetime | None = None,
+) -> Attendance:
+    """Mark one participant present or absent on one date (a second mark replaces the first)."""
+    now = now or timezone.now()
+    _refuse_unless_recording(date, by, now)
+    if not selectors.attendance_list(date).filter(pk=registration.pk).exists():
+        raise TrainingError(_("This person is not a confirmed participant of the date."))
+    return _mark(date, registration, present=present, by=by, now=now)
+
+
+@transaction.atomic
+def attendance_record_all(
+    *, date: CourseDate, present: bool, by: User, now: datetime | None = None
+) -> int:
+    """Mark every confirmed participant of the date present (or absent) at once, e.g. before
+    correcting the few who were not there. Marks that already say so stay as they were; each
+    changed one leaves its audit entry, as a single mark does. Returns how many changed."""
+    now = now or timezone.now()
+    _refuse_unless_recording(date, by, now)
+    # Locked, so that two coordinators pressing the button at once do not both create marks.
+    CourseDate.objects.select_for_update().filter(pk=date.pk).first()
+    marks = dict(date.attendances.values_list("registration_id", "present"))
+    changed = 0
+    for registration in selectors.attendance_list(date).select_related("person").order_by("pk"):
+        if marks.get(registration.pk) is present:
+            continue
+        _mark(date, registration, present=present, by=by, now=now)
+        changed += 1
+    return changed
 
 
 # --- Certificates --------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Membership
@@ -21,7 +21,9 @@ from portal.core.workflows import step
 from trainings import selectors, services
 from trainings.certificates import certificate_pdf
 from trainings.errors import TrainingError
+from trainings.exports import participants_csv
 from trainings.forms import (
+    AttendanceAllForm,
     AttendanceForm,
     CalendarFilterForm,
     CancelForm,
@@ -301,6 +303,7 @@ def mine(request):
         request,
         "trainings/mine.html",
         {
+            "now": now,
             "upcoming": [row for row in rows if row["registration"].is_active and row not in ended],
             "past": [row for row in ended if row["registration"].is_active],
             "cancelled": [row for row in rows if not row["registration"].is_active],
@@ -379,10 +382,25 @@ def certificate_verify(request, code):
 # --- Attendance at the door ------------------------------------------------------------------
 
 
+def _date_for_coordinator(pk) -> CourseDate:
+    return get_object_or_404(CourseDate.objects.select_related("course"), pk=pk)
+
+
+def _participants(date: CourseDate) -> list[Registration]:
+    """The confirmed participants of the date, by name, with their body."""
+    return list(
+        selectors.attendance_list(date)
+        .select_related("person", "municipality", "organisation")
+        .order_by("person__full_name", "pk")
+    )
+
+
 @role_required(COORDINATOR)
 def attendance(request, pk):
-    date = get_object_or_404(CourseDate.objects.select_related("course"), pk=pk)
+    date = _date_for_coordinator(pk)
     if request.method == "POST":
+        if "all" in request.POST:
+            return _attendance_all(request, date)
         form = AttendanceForm(request.POST)
         if form.is_valid():
             registration = get_object_or_404(
@@ -400,15 +418,8 @@ def attendance(request, pk):
             return redirect(f"{request.path}#registration-{registration.pk}")
         messages.error(request, _("That did not work; please try again."))
         return redirect(request.path)
-    registrations = list(
-        selectors.attendance_list(date)
-        .select_related("person", "municipality", "organisation")
-        .order_by("person__full_name", "pk")
-    )
-    marks = {
-        attendance.registration_id: attendance.present for attendance in date.attendances.all()
-    }
-    rows = [(registration, marks.get(registration.pk)) for registration in registrations]
+    marks = selectors.attendance_marks(date)
+    rows = [(registration, marks.get(registration.pk)) for registration in _participants(date)]
     return render(
         request,
         "trainings/attendance.html",
@@ -418,6 +429,65 @@ def attendance(request, pk):
             "present_count": sum(1 for _row, mark in rows if mark),
             "can_record": selectors.attendance_open(date, timezone.now()),
         },
+    )
+
+
+def _attendance_all(request, date: CourseDate):
+    form = AttendanceAllForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That did not work; please try again."))
+        return redirect(request.path)
+    present = form.cleaned_data["all"]
+    try:
+        changed = services.attendance_record_all(date=date, present=present, by=request.user)
+    except TrainingError as error:
+        show_error(request, error)
+    else:
+        messages.success(
+            request,
+            (
+                ngettext(
+                    "%(count)s participant marked present.",
+                    "%(count)s participants marked present.",
+                    changed,
+                )
+                if present
+                else ngettext(
+                    "%(count)s participant marked absent.",
+                    "%(count)s participants marked absent.",
+                    changed,
+                )
+            )
+            % {"count": changed},
+        )
+    return redirect(request.path)
+
+
+@role_required(COORDINATOR)
+def participants(request, pk):
+    """The participant list of a date to print and sign at the door."""
+    date = _date_for_coordinator(pk)
+    registrations = _participants(date)
+    marks = selectors.attendance_marks(date)
+    return render(
+        request,
+        "trainings/participants.html",
+        {
+            "date": date,
+            "rows": [(registration, marks.get(registration.pk)) for registration in registrations],
+            "answers": any(registration.answers for registration in registrations),
+        },
+    )
+
+
+@role_required(COORDINATOR)
+def participants_csv_view(request, pk):
+    """The participant list of a date as CSV, the same file as the admin's."""
+    date = _date_for_coordinator(pk)
+    return participants_csv(
+        date,
+        selectors.offer_registrations(date).order_by("status", "person__full_name", "pk"),
+        marks=selectors.attendance_marks(date),
     )
 
 

@@ -70,7 +70,12 @@ def sample_url(name):
         kwargs = {"token": feedback_token(ConsultationFactory(status="closed"))}
     elif name in {"trainings:course", "trainings:register"}:
         kwargs = {"slug": CourseDateFactory().course.slug}
-    elif name in {"trainings:date_ics", "trainings:attendance"}:
+    elif name in {
+        "trainings:date_ics",
+        "trainings:attendance",
+        "trainings:participants",
+        "trainings:participants_csv",
+    }:
         kwargs = {"pk": CourseDateFactory().pk}
     elif name in REGISTRATION_URLS:
         kwargs = {"pk": RegistrationFactory().pk}  # someone else's registration

@@ -40,6 +40,8 @@ NOW = datetime(2031, 5, 5, 10, 0, tzinfo=BERLIN)
 def _clock():
     with mock.patch("django.utils.timezone.now", return_value=NOW):
         yield
+
+
 TITLE = "Konfliktkommunikation im Stadtteil"
 VIDEO_LINK = "https://meet.example/werkstatt-2"
 REASON = "Die Referentin ist erkrankt & der Raum fehlt."

@@ -1,0 +1,71 @@
+"""The participant list of a course date as CSV, for the admin and the coordinator's pages.
+
+Names, bodies and answers are typed by participants: a cell that begins like a formula
+(`=`, `+`, `-`, `@`, a tab or a return) is written with a leading apostrophe, so a
+spreadsheet shows it as text instead of running it.
+"""
+
+import csv
+from collections.abc import Iterable
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from trainings.models import CourseDate, Registration
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Text typed by a person, as a spreadsheet cell that cannot run as a formula."""
+    if value and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def participants_csv(
+    date: CourseDate, registrations: Iterable[Registration], *, marks: dict[int, bool]
+) -> HttpResponse:
+    """One row per registration (as `selectors.offer_registrations` reads them): status, name,
+    email, body, when they registered, the attendance recorded on `date` (`marks`, by
+    registration id) and the answer to each registration question."""
+    registrations = list(registrations)
+    local = timezone.localtime(date.start)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="participants-{local:%Y-%m-%d}-{date.pk}.csv"'
+    )
+    response.write("\ufeff")  # so that spreadsheet programs read the umlauts
+    writer = csv.writer(response, delimiter=";")
+    questions = []
+    for registration in registrations:
+        for answer in registration.answers:
+            if answer["question"] not in questions:
+                questions.append(answer["question"])
+    writer.writerow(
+        [
+            gettext("status"),
+            gettext("name"),
+            gettext("email"),
+            gettext("municipality or organisation"),
+            gettext("registered at"),
+            gettext("attendance on %(day)s") % {"day": f"{local:%d.%m.%Y}"},
+            *[spreadsheet_safe(question) for question in questions],
+        ]
+    )
+    attendance = {True: gettext("present"), False: gettext("absent")}
+    for registration in registrations:
+        answers = {a["question"]: a["answer"] for a in registration.answers}
+        writer.writerow(
+            [
+                registration.get_status_display(),
+                spreadsheet_safe(registration.person.full_name),
+                spreadsheet_safe(registration.person.email),
+                spreadsheet_safe(str(registration.body or "")),
+                timezone.localtime(registration.created_at).strftime("%d.%m.%Y %H:%M"),
+                attendance.get(marks.get(registration.pk), ""),
+                *[spreadsheet_safe(answers.get(q, "")) for q in questions],
+            ]
+        )
+    return response
