@@ -146,22 +146,17 @@ def consultation_detail(request, pk):
 
 
 def _slot_chosen(request, *, advisor=None, moving: Appointment | None = None):
-    """The free slot a GET names (`?slot=<advisor id>|<start>`), checked, or None.
+    """(advisor, start, end) of the free slot a GET names (`?slot=<advisor id>|<start>`).
 
-    A slot that is no longer free is refused like a taken one at booking: the message says
-    so and the page shows the next free times again. The time of an appointment being
-    `moving` counts as free for its new one.
+    Nothing is written. A slot that is not (or no longer) free raises `SlotTaken`, as at
+    booking, so the page shows the next free times again; a malformed one raises
+    `ValidationError`. The time of an appointment that is `moving` counts as free for it.
     """
     advisor_id, start = parse_slot(request.GET.get("slot", ""))
     if advisor is not None and advisor_id != advisor.pk:
         raise ValidationError(_("Please choose one of the times shown."))
     chosen = advisor or get_object_or_404(AdvisorProfile.objects.public(), pk=advisor_id)
-    end = selectors.free_slot_end(
-        chosen,
-        start,
-        now=timezone.now(),
-        ignoring=moving,
-    )
+    end = selectors.free_slot_end(chosen, start, now=timezone.now(), ignoring=moving)
     if end is None:
         raise SlotTaken(_("This time was just taken. Please choose another one."))
     return chosen, start, end
