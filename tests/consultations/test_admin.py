@@ -192,14 +192,15 @@ def test_an_overlapping_appointment_entered_in_the_admin_is_refused(client):
     url = reverse("admin:consultations_consultation_change", args=[case.pk])
     data = admin_form_data(client.get(url))
     start = timezone.localtime(existing.starts_at)
+    end = start + timedelta(minutes=30)  # may fall on the next day near midnight
     add_inline(
         data,
         "appointments",
         {
             "starts_at_0": start.date().isoformat(),
             "starts_at_1": start.strftime("%H:%M:%S"),
-            "ends_at_0": start.date().isoformat(),
-            "ends_at_1": (start + timedelta(minutes=30)).strftime("%H:%M:%S"),
+            "ends_at_0": end.date().isoformat(),
+            "ends_at_1": end.strftime("%H:%M:%S"),
             "advisor": lead.pk,
             "phase": "advice",
             "mode": "phone",
