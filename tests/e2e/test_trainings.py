@@ -7,8 +7,10 @@ narrow.
 With SHOTS=1 the tests also save full-page screenshots to /tmp/shots/ for a human look.
 """
 
+import os
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -382,6 +384,12 @@ PAGES = {
     ),
     "programme": ("participant", lambda c: c["programme"].get_absolute_url(), 200),
     "verify": (None, lambda c: c["certificate"].get_absolute_url(), 200),
+    "lookup": (None, lambda c: reverse("certificate_lookup"), 200),
+    "participants": (
+        "coordinator",
+        lambda c: reverse("trainings:participants", args=[c["held_date"].pk]),
+        200,
+    ),
     "verify-unknown": (
         None,
         lambda c: reverse("certificate_verify", args=["TB-ABCD-EFGH"]),
@@ -473,3 +481,207 @@ def test_the_pages_show_what_they_promise(new_page, courses):
     response = page.goto(reverse("certificate_verify", args=[courses["certificate"].code]))
     assert response.status == 200
     assert "Anna Schneider" in page.locator("main").inner_text()
+
+
+# --- Issue 14: long German words, German content in English, attendance, certificates ---------
+
+LONG_TITLE = "Interkulturelle Öffnungsprozesse in Kommunalverwaltungen und Sportvereinen"
+# German compounds longer than a phone is wide, at the sizes of a title and of a topic.
+LONGER_TITLE = "Kommunalverwaltungsmodernisierungsprozesse mit Moscheegemeinden"
+LONG_TOPICS = [
+    ("test-kooperation", "Religionsgemeinschaftskooperationsvereinbarungen", ""),
+    (
+        "test-religionssensibel",
+        "Religionssensible Organisationsentwicklungsprozesse",
+        "Religion-sensitive organisational development",
+    ),
+]
+
+OVERFLOWING = """() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll("main *")]
+        .filter((element) => !element.closest(".visually-hidden"))
+        .filter((element) => element.getBoundingClientRect().right > width + 0.5)
+        .map((element) => element.tagName + "." + element.className);
+}"""
+
+
+@pytest.fixture
+def long_names(transactional_db, settings, tmp_path):
+    """A course with a long German title and long topic names, one of them without an English
+    name, and a participant registered for it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    course = CourseFactory(
+        title=LONG_TITLE,
+        slug="oeffnungsprozesse",
+        summary="Wie sich Verwaltungen und Vereine für Eingewanderte öffnen.",
+        target_group="Integrationsbeauftragte und Sportvereinsvorständinnen",
+    )
+    for slug, name_de, name_en in LONG_TOPICS:
+        topic, _created = Topic.objects.get_or_create(
+            slug=slug, defaults={"name_de": name_de, "name_en": name_en}
+        )
+        course.topics.add(topic)
+    start = day_ahead(12)
+    CourseDateFactory(course=course, start=start, end=start + timedelta(hours=6))
+    longer = CourseFactory(title=LONGER_TITLE, slug="modernisierung")
+    longer.topics.set(course.topics.all())
+    CourseDateFactory(course=longer, start=start, end=start + timedelta(hours=3))
+    participant = officer("Anna Schneider")
+    for each in (course, longer):
+        RegistrationFactory(
+            course=each, person=participant.user, municipality=participant.municipality
+        )
+    return {"course": course, "longer": longer, "participant": participant.user}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_long_titles_and_topics_wrap_on_a_phone(new_page, long_names, language):
+    """At 375px nothing runs off the screen: the page does not scroll sideways and no element
+    of the page's content reaches past its right edge (issue 14.16)."""
+    page = new_page(language=language, user=long_names["participant"], viewport=NARROW)
+    for name, url, title in [
+        ("calendar", reverse("trainings:calendar"), LONG_TITLE),
+        ("course", long_names["course"].get_absolute_url(), LONG_TITLE),
+        ("course-longer", long_names["longer"].get_absolute_url(), LONGER_TITLE),
+        ("mine", reverse("trainings:mine"), LONGER_TITLE),
+    ]:
+        page.goto(url)
+        assert page.get_by_text(title).first.is_visible(), name
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{name} ({language}) is {width}px wide"
+        assert page.evaluate(OVERFLOWING) == [], f"{name} ({language})"
+        shoot(page, f"trainings-long-{name}-{language}-narrow.png")
+
+
+def test_german_content_is_marked_in_the_english_interface(new_page, long_names):
+    """Screen readers read the German title and the topic without an English name in German
+    (issue 14.17); the translated topic is English, and German pages need no mark."""
+    page = new_page(language="en")
+    page.goto(long_names["course"].get_absolute_url())
+    assert page.locator("h1").get_attribute("lang") == "de"
+    german_topic = page.locator(".course-topic", has_text=LONG_TOPICS[0][1])
+    assert german_topic.get_attribute("lang") == "de"
+    english_topic = page.locator(".course-topic", has_text="Religion-sensitive")
+    assert english_topic.get_attribute("lang") is None
+    # What the browser takes as each element's language.
+    assert page.evaluate("document.querySelector('h1').closest('[lang]').lang") == "de"
+    assert page.evaluate("document.querySelector('main p').closest('[lang]').lang") == "en"
+
+    page = new_page(language="de")
+    page.goto(long_names["course"].get_absolute_url())
+    assert page.locator("main [lang]").count() == 0
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_everyone_present_at_once_then_one_corrected(new_page, courses, language):
+    """At the door on a phone: "all present", then one person marked absent (issue 14.13)."""
+    date = courses["series"].dates.order_by("start").first()
+    date.start = timezone.now() - timedelta(minutes=20)
+    date.end = date.start + timedelta(hours=6)
+    date.save()
+    door = new_page(language=language, user=courses["coordinator"], viewport=NARROW)
+    door.goto(reverse("trainings:attendance", args=[date.pk]))
+    rows = door.locator(".attendance-row")
+    assert rows.count() == 2
+
+    with door.expect_navigation():
+        door.get_by_role("button", name=text("All present", language), exact=True).click()
+    with translation.override(language):
+        counted = gettext("%(present)s of %(total)s present")
+    assert door.locator("main p[role=status]").inner_text() == counted % {
+        "present": 2,
+        "total": 2,
+    }
+    absent = door.get_by_role("button", name=named(text("absent", language), "Bernd Vogel"))
+    with door.expect_navigation():
+        absent.click()
+    assert door.locator("main p[role=status]").inner_text() == counted % {
+        "present": 1,
+        "total": 2,
+    }
+    marks = dict(
+        Attendance.objects.filter(date=date).values_list(
+            "registration__person__full_name", "present"
+        )
+    )
+    assert marks == {"Anna Schneider": True, "Bernd Vogel": False}
+    assert door.evaluate("document.documentElement.scrollWidth") <= 375
+    shoot(door, f"trainings-attendance-all-{language}-narrow.png")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_participant_list_prints_without_the_portals_frame(new_page, courses, language):
+    """The printable list: on paper no menu, no footer, no buttons; a column to sign; the CSV
+    is one click away (issue 14.13)."""
+    date = courses["held_date"]
+    page = new_page(language=language, user=courses["coordinator"])
+    page.goto(reverse("trainings:attendance", args=[date.pk]))
+    with page.expect_navigation():
+        page.get_by_role("link", name=text("Participant list to print", language)).click()
+    assert page.url.endswith(reverse("trainings:participants", args=[date.pk]))
+    table = page.get_by_role("table")
+    assert table.get_by_role("rowheader", name="Anna Schneider").is_visible()
+    signature = page.get_by_role("columnheader", name=text("Signature", language))
+    assert not signature.is_visible()  # on screen there is nothing to sign
+    check_accessible(page, language)
+    page.set_viewport_size(NARROW)
+    shoot(page, f"trainings-participants-{language}-narrow.png")
+    page.set_viewport_size(WIDE)
+    shoot(page, f"trainings-participants-{language}-wide.png")
+
+    page.emulate_media(media="print")
+    assert signature.is_visible()
+    for frame in ["header.site-header", "footer.site-footer", "main .btn"]:
+        assert not page.locator(frame).first.is_visible(), frame
+    assert table.get_by_role("rowheader", name="Anna Schneider").is_visible()
+    if os.environ.get("SHOTS") == "1":
+        page.pdf(path=str(Path("/tmp/shots") / f"trainings-participants-{language}.pdf"))
+    shoot(page, f"trainings-participants-{language}-print.png")
+
+    page.emulate_media(media="screen")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=text("Participant list as CSV", language)).click()
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "Anna Schneider" in content
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_certificate_is_found_by_its_code_typed_loosely(new_page, courses, language):
+    """`/certificates/`: the code in lower case and without hyphens finds the certificate; a
+    wrong one gets a clear message and the form again (issue 14.8)."""
+    certificate = courses["certificate"]
+    page = new_page(language=language, viewport=NARROW)
+    page.goto("/certificates/")
+    check_accessible(page, language, reload_narrow=False)
+    page.set_viewport_size(NARROW)
+    shoot(page, f"trainings-lookup-typed-{language}-narrow.png")
+    field = page.get_by_label(text("Verification code", language))
+    field.fill(certificate.code.replace("-", "").lower())
+    with page.expect_navigation():
+        page.get_by_role("button", name=text("Check the certificate", language)).click()
+    assert page.url.endswith(f"/certificates/{certificate.code}/")
+    main = page.locator("main").inner_text()
+    assert text("This certificate is genuine.", language) in main
+    assert "Anna Schneider" in main
+
+    page.get_by_label(text("Verification code", language)).fill("tb-aaaa-bbbb")
+    with page.expect_navigation():
+        page.get_by_role("button", name=text("Check the certificate", language)).click()
+    alert = page.get_by_role("alert").inner_text()
+    assert "TB-AAAA-BBBB" in alert or "tb-aaaa-bbbb" in alert
+    assert "Anna Schneider" not in page.locator("main").inner_text()
+    assert page.get_by_label(text("Verification code", language)).input_value()
+    shoot(page, f"trainings-lookup-wrong-{language}-narrow.png")
+
+
+def test_the_course_page_says_which_dates_are_over(new_page, courses):
+    for language, word in [("de", "vorbei"), ("en", "past")]:
+        page = new_page(language=language)
+        page.goto(courses["held_date"].course.get_absolute_url())
+        card = page.locator(f"#date-{courses['held_date'].pk}")
+        with translation.override(language):
+            shown = translation.pgettext("course date", "past")
+        assert card.get_by_text(shown, exact=True).is_visible()
+        assert shown == word or shown == "past"  # "vorbei" once the catalogue has it
+        shoot(page, f"trainings-course-past-{language}-wide.png")

@@ -53,8 +53,8 @@ def test_the_course_page_in_english_marks_its_german_texts(client, course):
     assert re.search(r'<h1 class="course-title" lang="de">Interkulturelle', main)
     assert 'lang="de">Ein Tag zu Öffnungsprozessen' in main
     assert 'lang="de">Integrationsbeauftragte' in main
-    assert '<span class="topic" lang="de">Moscheebaukonflikte</span>' in main
-    assert '<span class="topic">Muslim burials</span>' in main
+    assert '<span class="course-topic" lang="de">Moscheebaukonflikte</span>' in main
+    assert '<span class="course-topic">Muslim burials</span>' in main
     assert re.search(r'<div lang="de">\s*<p>Mit Beispielen aus Köln', main)
     assert '<ul lang="de"><li>Prozesse planen' in main
 
@@ -71,7 +71,7 @@ def test_the_calendar_in_english_marks_titles_summaries_and_german_topics(client
 
     assert re.search(r'<h3 class="h5 mb-1 course-title" lang="de"><a [^>]*>Interkulturelle', main)
     assert '<p class="mb-2" lang="de">Ein Tag' in main
-    assert '<span class="topic" lang="de">Moscheebaukonflikte</span>' in main
+    assert '<span class="course-topic" lang="de">Moscheebaukonflikte</span>' in main
     # The topic filter's options: the German-only topic says so, the translated one does not.
     assert '<option value="test-moscheebau" lang="de">Moscheebaukonflikte</option>' in main
     assert '<option value="test-bestattung">Muslim burials</option>' in main
