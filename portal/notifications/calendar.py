@@ -7,6 +7,10 @@ The caller stores a plain description of the event on the notification (`calenda
      "method": "REQUEST" or "CANCEL", "sequence": 3,
      "url": "https://...", "attendees": [{"email": "...", "name": "..."}]}
 
+Several events in one file (e.g. every date of a course) are one entry whose "events" list
+holds an entry per event; its top-level fields are the first event's, so a reader of single
+entries still finds a whole event, and its "method" is the file's.
+
 `url` and `attendees` are optional: entries stored without them stay valid. The ORGANIZER is
 the portal's sender address (`ics_bytes`), so a calendar knows who sends updates; attendees
 are written with RSVP=FALSE, because nobody reads replies to that address.
@@ -76,12 +80,18 @@ def _now_sequence() -> int:
 
 
 def ics_bytes(entry: dict, *, organizer_email: str) -> bytes:
-    """The .ics file for one stored calendar entry."""
+    """The .ics file for one stored calendar entry: one VEVENT, or one for each entry under
+    "events" (a course's dates), all with the entry's METHOD."""
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.PORTAL_NAME}//Portal//DE")
     calendar.add("version", "2.0")
     calendar.add("method", entry["method"])
+    for each in entry.get("events") or [entry]:
+        calendar.add_component(_event(each, organizer_email=organizer_email))
+    return calendar.to_ical()
 
+
+def _event(entry: dict, *, organizer_email: str) -> Event:
     event = Event()
     event.add("uid", entry["uid"])
     event.add("sequence", entry["sequence"])
@@ -106,5 +116,4 @@ def ics_bytes(entry: dict, *, organizer_email: str) -> bytes:
         attendee.params["rsvp"] = "FALSE"
         event.add("attendee", attendee, encode=0)
     event.add("status", "CANCELLED" if entry["method"] == "CANCEL" else "CONFIRMED")
-    calendar.add_component(event)
-    return calendar.to_ical()
+    return event

@@ -61,14 +61,6 @@ def test_a_series_confirmation_holds_an_event_for_each_date(series, register, of
         assert "Forum am Schlossgarten" in str(event["location"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "portal.notifications.calendar.ics_bytes writes one VEVENT per entry in "
-        '`entry["events"]` once the notifications owner adds it (issue 14.7); remove this '
-        "marker then"
-    ),
-)
 def test_the_attached_file_holds_every_date(series, register):
     registration = register(series)
 
