@@ -1,126 +1,57 @@
 """Demo people, organisations and memberships for `manage.py seed_demo`.
 
-All people are invented; all addresses use the reserved `.example` domain.
+The people are in `data/demo_people.json`; all are invented, and all addresses use the
+reserved `.example` domain. Every write goes through the services, so the demo leaves the
+same audit trail as real use.
 """
+
+import json
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.accounts.models import FederalState, Membership, Municipality, Organisation, User
-from portal.accounts.roles import ADVISOR, COORDINATOR, INTEGRATION_OFFICER
-from portal.accounts.services import membership_request, membership_verify, user_grant_role
-from portal.advisors.demo_data import ADVISOR_PROFILES
+from portal.accounts.models import Membership, Municipality, User
+from portal.accounts.roles import COORDINATOR, INTEGRATION_OFFICER
+from portal.accounts.services import (
+    membership_request,
+    membership_verify,
+    organisation_ensure,
+    user_create,
+    user_grant_role,
+)
 
 DEMO_PASSWORD = "Vielfalt-Demo-2026"
 DOMAIN = "demo.kommune-vielfalt.example"
+DATA = Path(__file__).resolve().parent / "data" / "demo_people.json"
 
-COORDINATORS = [
-    ("koordination@" + DOMAIN, "Miriam Albrecht"),
-    ("projektleitung@" + DOMAIN, "Jonas Petersen"),
-]
+_people = json.loads(DATA.read_text(encoding="utf-8"))
 
-# The advisors' profiles live with the advisors app; their logins are made here with the rest.
-ADVISORS = [(profile["email"], profile["full_name"]) for profile in ADVISOR_PROFILES]
-
+# (email, name)
+COORDINATORS = [(entry["email"], entry["name"]) for entry in _people["coordinators"]]
 # (email, name, AGS of the municipality, role there, verified)
 OFFICERS = [
-    (
-        "integration@koeln." + DOMAIN,
-        "Katharina Schulte",
-        "05315000",
-        "Integrationsbeauftragte",
-        True,
-    ),
-    ("vielfalt@kassel." + DOMAIN, "Mehmet Aydın", "06611000", "Integrationsbeauftragter", True),
-    (
-        "integration@leipzig." + DOMAIN,
-        "Franziska Lehmann",
-        "14713000",
-        "Referentin für Migration",
-        True,
-    ),
-    (
-        "integration@mannheim." + DOMAIN,
-        "Daniel Krüger",
-        "08222000",
-        "Integrationsbeauftragter",
-        True,
-    ),
-    (
-        "integration@nuernberg." + DOMAIN,
-        "Sabine Hofmann",
-        "09564000",
-        "Leiterin Integrationsbüro",
-        True,
-    ),
-    ("integration@bremen." + DOMAIN, "Lars Meyer", "04011000", "Integrationsbeauftragter", True),
-    (
-        "integration@lk-osnabrueck." + DOMAIN,
-        "Julia Brandt",
-        "03459000",
-        "Koordinatorin Integration",
-        True,
-    ),
-    (
-        "integration@erfurt." + DOMAIN,
-        "Thomas Wagner",
-        "16051000",
-        "Integrationsbeauftragter",
-        False,
-    ),
+    (entry["email"], entry["name"], entry["ags"], entry["role"], entry["verified"])
+    for entry in _people["officers"]
 ]
-
+# (name, kind, federal state, town)
 ORGANISATIONS = [
-    (
-        "Islamische Gemeinde Nordstadt e. V.",
-        Organisation.Kind.MOSQUE_COMMUNITY,
-        FederalState.HESSEN,
-        "Kassel",
-    ),
-    (
-        "Alevitisches Kulturzentrum Rhein-Neckar e. V.",
-        Organisation.Kind.ALEVITE_COMMUNITY,
-        FederalState.BADEN_WUERTTEMBERG,
-        "Mannheim",
-    ),
-    (
-        "Muslimische Jugend im Dialog Sachsen e. V.",
-        Organisation.Kind.ASSOCIATION,
-        FederalState.SACHSEN,
-        "Leipzig",
-    ),
-    (
-        "Netzwerk interkulturelle Vereine Bremen",
-        Organisation.Kind.OTHER,
-        FederalState.BREMEN,
-        "Bremen",
-    ),
+    (entry["name"], entry["kind"], entry["state"], entry["town"])
+    for entry in _people["organisations"]
 ]
-
 # (email, name, organisation name, role there, verified)
 REPRESENTATIVES = [
-    (
-        "vorstand@ig-nordstadt." + DOMAIN,
-        "Emine Kaya",
-        "Islamische Gemeinde Nordstadt e. V.",
-        "Vorstandsvorsitzende",
-        True,
-    ),
-    (
-        "jugend@akz-rhein-neckar." + DOMAIN,
-        "Deniz Arslan",
-        "Alevitisches Kulturzentrum Rhein-Neckar e. V.",
-        "Jugendreferent",
-        False,
-    ),
+    (entry["email"], entry["name"], entry["organisation"], entry["role"], entry["verified"])
+    for entry in _people["representatives"]
 ]
 
 
 def person(email: str, name: str, role: str) -> User:
+    """The demo login `email` with `role`, created with a confirmed address if missing."""
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
+        user = user_create(email=email, full_name=name, password=DEMO_PASSWORD)
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
@@ -129,7 +60,7 @@ def person(email: str, name: str, role: str) -> User:
 
 
 def _membership(user: User, coordinator: User, verified: bool, role: str, **body):
-    membership = Membership.objects.filter(user=user, **body).first()
+    membership = Membership.objects.current().filter(user=user, **body).first()
     if membership is None:
         membership = membership_request(user=user, role=role, **body)
     if verified and not membership.verified:
@@ -140,13 +71,10 @@ def _membership(user: User, coordinator: User, verified: bool, role: str, **body
 def seed() -> list[tuple[str, str]]:
     """Create or complete the demo people; returns (role, email) pairs to show."""
     coordinators = [person(email, name, COORDINATOR) for email, name in COORDINATORS]
-    for email, name in ADVISORS:
-        person(email, name, ADVISOR)
-    organisations = {}
-    for name, kind, state, town in ORGANISATIONS:
-        organisations[name], _created = Organisation.objects.get_or_create(
-            name=name, town=town, defaults={"kind": kind, "state": state}
-        )
+    organisations = {
+        name: organisation_ensure(name=name, kind=kind, state=state, town=town)
+        for name, kind, state, town in ORGANISATIONS
+    }
     municipalities = Municipality.objects.in_bulk(
         [officer[2] for officer in OFFICERS], field_name="ags"
     )
@@ -165,7 +93,6 @@ def seed() -> list[tuple[str, str]]:
         )
     return [
         ("coordinator", COORDINATORS[0][0]),
-        ("advisor", ADVISORS[0][0]),
         ("integration_officer", OFFICERS[0][0]),
         ("integration_officer (pending)", OFFICERS[-1][0]),
         ("organisation", REPRESENTATIVES[0][0]),

@@ -11,7 +11,7 @@ from allauth.account.utils import user_pk_to_url_str
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.accounts.models import Membership
+from portal.accounts.models import Membership, MembershipStatus
 from portal.notifications.kinds import Kind, Obsolete, register
 from portal.notifications.models import Category
 from portal.notifications.rendering import absolute_url
@@ -63,7 +63,7 @@ def _password_reset_context(notification) -> dict:
 def _membership_verified_context(notification) -> dict:
     membership = (
         Membership.objects.select_related("municipality", "organisation")
-        .filter(pk=notification.context["membership_id"], verified=True)
+        .filter(pk=notification.context["membership_id"], status=MembershipStatus.VERIFIED)
         .first()
     )
     if membership is None:
@@ -72,7 +72,8 @@ def _membership_verified_context(notification) -> dict:
 
 
 def _membership_rejected_context(notification) -> dict:
-    # The rejected membership is deleted with the rejection: its name travels in the row.
+    # The name travels in the row (older rows name no membership): the email reads the same
+    # whatever happens to the membership afterwards.
     return {
         "body_name": notification.context["body_name"],
         "new_membership_url": absolute_url(reverse("accounts:membership_new")),
@@ -91,7 +92,7 @@ def _membership_digest_context(notification) -> dict:
         "pending": pending,
         "pending_count": Membership.objects.pending().count(),
         "admin_url": absolute_url(reverse("admin:accounts_membership_changelist"))
-        + "?verified__exact=0",
+        + f"?status__exact={MembershipStatus.PENDING}",
     }
 
 

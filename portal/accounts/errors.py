@@ -1,6 +1,9 @@
-class MembershipError(Exception):
-    """A membership request or decision that the rules do not allow."""
+from portal.core.errors import DomainError
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+
+class AccountError(DomainError):
+    """A change to an account or its roles that the rules do not allow."""
+
+
+class MembershipError(DomainError):
+    """A membership request or decision that the rules do not allow."""

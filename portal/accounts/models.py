@@ -2,7 +2,8 @@
 
 A `User` logs in with an email address. A `Membership` says that a user works for a
 `Municipality` (identified by its AGS) or an `Organisation`; it counts only once a
-coordinator has verified it. Roles are Django groups (see `roles.py`).
+coordinator has verified it, and a rejected one stays as a record. Roles are Django groups
+(see `roles.py`).
 """
 
 from django.conf import settings
@@ -14,6 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from portal.accounts.errors import MembershipError
+from portal.core.workflows import Workflow
 
 
 class FederalState(models.TextChoices):
@@ -104,6 +108,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["full_name", "email"]
+        permissions = [("grant_officer_role", _("Can give the integration officer role"))]
 
     def __str__(self):
         return self.full_name or self.email
@@ -231,12 +236,41 @@ class Organisation(models.Model):
         return f"{self.name} ({self.town})"
 
 
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for confirmation")
+    VERIFIED = "verified", _("confirmed")
+    REJECTED = "rejected", _("rejected")
+
+
+# The one table of allowed changes of a membership (the workflow `MEMBERSHIP`). A
+# rejected request stays as a record of the decision; asking again makes a new request.
+MEMBERSHIP_TRANSITIONS: dict[str, frozenset[str]] = {
+    MembershipStatus.PENDING: frozenset({MembershipStatus.VERIFIED, MembershipStatus.REJECTED}),
+    MembershipStatus.VERIFIED: frozenset(),
+    MembershipStatus.REJECTED: frozenset(),
+}
+
+MEMBERSHIP = Workflow(
+    name="membership",
+    statuses=MembershipStatus,
+    table=MEMBERSHIP_TRANSITIONS,
+    error=MembershipError,
+    refusal=_("A membership that is %(current)s cannot become %(new)s."),
+)
+
+
 class MembershipQuerySet(models.QuerySet):
+    """`verified()` is the one rule of who counts as working for a body; every app asks it."""
+
     def verified(self):
-        return self.filter(verified=True)
+        return self.filter(status=MembershipStatus.VERIFIED)
 
     def pending(self):
-        return self.filter(verified=False)
+        return self.filter(status=MembershipStatus.PENDING)
+
+    def current(self):
+        """Pending and verified: the memberships a person sees and may not ask for twice."""
+        return self.exclude(status=MembershipStatus.REJECTED)
 
     def visible_to(self, user):
         """Coordinators see every membership; everybody else only their own."""
@@ -247,8 +281,29 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(user=user)
 
 
+class MembershipManager(models.Manager.from_queryset(MembershipQuerySet)):
+    def get_queryset(self):
+        # `verified` in a query (filter(verified=True), order_by("-verified")) reads the status,
+        # like the property on the instance: there is no second column to drift apart.
+        return (
+            super()
+            .get_queryset()
+            .alias(
+                verified=models.ExpressionWrapper(
+                    Q(status=MembershipStatus.VERIFIED), output_field=models.BooleanField()
+                )
+            )
+        )
+
+
 class Membership(models.Model):
-    """A user works for one municipality or one organisation, once verified."""
+    """A user works for one municipality or one organisation, once verified.
+
+    The status changes only through the services (`membership_verify`, `membership_reject`);
+    a rejected request keeps its row, so the decision can be read later, and grants nothing.
+    """
+
+    Status = MembershipStatus
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -277,7 +332,13 @@ class Membership(models.Model):
         max_length=120,
         help_text=_("Your position, e.g. integration officer or board member."),
     )
-    verified = models.BooleanField(_("verified"), default=False, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.PENDING,
+        db_index=True,
+    )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("verified by"),
@@ -287,14 +348,24 @@ class Membership(models.Model):
         related_name="+",
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rejected by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
 
-    objects = MembershipQuerySet.as_manager()
+    objects = MembershipManager()
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["-created_at"]
+        permissions = [("decide_membership", _("Can verify and reject memberships"))]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -303,14 +374,18 @@ class Membership(models.Model):
                 ),
                 name="membership_exactly_one_body",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=MembershipStatus.values), name="membership_status_valid"
+            ),
+            # One current request or membership per body; rejected ones stay beside it.
             models.UniqueConstraint(
                 fields=["user", "municipality"],
-                condition=Q(municipality__isnull=False),
+                condition=Q(municipality__isnull=False) & ~Q(status="rejected"),
                 name="membership_unique_user_municipality",
             ),
             models.UniqueConstraint(
                 fields=["user", "organisation"],
-                condition=Q(organisation__isnull=False),
+                condition=Q(organisation__isnull=False) & ~Q(status="rejected"),
                 name="membership_unique_user_organisation",
             ),
         ]
@@ -322,3 +397,17 @@ class Membership(models.Model):
     def body(self):
         """The municipality or organisation this membership is with."""
         return self.municipality or self.organisation
+
+    @property
+    def verified(self) -> bool:
+        return self.status == MembershipStatus.VERIFIED
+
+    @verified.setter
+    def verified(self, value: bool) -> None:
+        # Only for building rows in tests and fixtures (`Membership(verified=True)`); a real
+        # decision goes through the services, which record who made it.
+        self.status = MembershipStatus.VERIFIED if value else MembershipStatus.PENDING
+
+    @property
+    def rejected(self) -> bool:
+        return self.status == MembershipStatus.REJECTED

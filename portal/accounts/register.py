@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portal.accounts.models import Municipality, validate_ags
+from portal.core.errors import DomainError
 
 DEFAULT_REGISTER = Path(__file__).resolve().parent / "data" / "gemeindeverzeichnis.csv"
 
@@ -106,7 +107,7 @@ DELIMITERS = (",", ";", "\t")
 SIX_PLACES = Decimal("0.000001")
 
 
-class RegisterError(Exception):
+class RegisterError(DomainError):
     """The file cannot be read at all, or it is not a municipality register."""
 
 

@@ -7,10 +7,10 @@ Roles are Django groups; the groups themselves are created by a data migration
 
 from django.contrib.auth.models import Group, Permission
 
-INTEGRATION_OFFICER = "integration_officer"
-ADVISOR = "advisor"
-COORDINATOR = "coordinator"
-ROLES = (INTEGRATION_OFFICER, ADVISOR, COORDINATOR)
+# The names live in the kernel, so that its access rules can name roles without this app;
+# the apps keep importing them from here.
+from portal.core.roles import ADVISOR, COORDINATOR, INTEGRATION_OFFICER
+from portal.core.roles import ROLES as ROLES
 
 # Advisors and coordinators work in the admin, so they are staff; officers never are.
 STAFF_ROLES = frozenset({ADVISOR, COORDINATOR})
@@ -48,8 +48,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "consultations.view_statuschange",
     },
     COORDINATOR: {
+        # Users are read-only for coordinators: only superusers change accounts, credentials,
+        # groups and flags. Coordinators give the officer role and decide on memberships
+        # through admin actions that call the services.
         "accounts.view_user",
-        "accounts.change_user",
+        "accounts.grant_officer_role",
         "accounts.view_municipality",
         "accounts.add_municipality",
         "accounts.change_municipality",
@@ -57,8 +60,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "accounts.add_organisation",
         "accounts.change_organisation",
         "accounts.view_membership",
-        "accounts.change_membership",
-        "accounts.delete_membership",
+        "accounts.decide_membership",
         "advisors.view_topic",
         "advisors.add_topic",
         "advisors.change_topic",

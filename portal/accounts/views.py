@@ -1,11 +1,11 @@
 """The signed-in person's own pages: overview, profile and memberships."""
 
 from django.contrib import messages
+from django.db.models import Case, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.accounts.errors import MembershipError
 from portal.accounts.forms import (
     MunicipalityMembershipForm,
     OrganisationMembershipForm,
@@ -13,7 +13,7 @@ from portal.accounts.forms import (
     ProfileForm,
     SearchForm,
 )
-from portal.accounts.models import Membership
+from portal.accounts.models import Membership, MembershipStatus
 from portal.accounts.roles import ADVISOR
 from portal.accounts.selectors import SEARCH_LIMIT, municipality_search, organisation_search
 from portal.accounts.services import (
@@ -23,6 +23,7 @@ from portal.accounts.services import (
     user_update_profile,
 )
 from portal.core.access import signed_in
+from portal.core.errors import DomainError, show_error
 from portal.core.language import set_language_cookie
 
 
@@ -32,10 +33,13 @@ def _is_htmx(request) -> bool:
 
 @signed_in
 def overview(request):
+    # Rejected requests are not listed: they grant nothing, and the person may ask again.
+    verified_first = Case(When(status=MembershipStatus.VERIFIED, then=Value(0)), default=Value(1))
     memberships = (
-        Membership.objects.filter(user=request.user)
+        Membership.objects.current()
+        .filter(user=request.user)
         .select_related("municipality", "municipality__district", "organisation")
-        .order_by("-verified", "-created_at")
+        .order_by(verified_first, "-created_at")
     )
     return render(
         request,
@@ -74,8 +78,8 @@ def membership_new_municipality(request):
                 municipality=form.cleaned_data["municipality"],
                 role=form.cleaned_data["role"],
             )
-        except MembershipError as error:
-            messages.error(request, error.message)
+        except DomainError as error:
+            show_error(request, error)
         else:
             messages.success(
                 request,
@@ -119,8 +123,8 @@ def membership_new_organisation(request):
                     organisation=form.cleaned_data["organisation"],
                     role=form.cleaned_data["role"],
                 )
-        except MembershipError as error:
-            messages.error(request, error.message)
+        except DomainError as error:
+            show_error(request, error)
         else:
             messages.success(
                 request,
@@ -148,9 +152,13 @@ def membership_new_organisation(request):
 @signed_in
 @require_POST
 def membership_withdraw_view(request, pk):
-    membership = get_object_or_404(Membership.objects.filter(user=request.user), pk=pk)
-    membership_withdraw(membership=membership, by=request.user)
-    messages.success(
-        request, _("The membership with %(body)s has been removed.") % {"body": membership.body}
-    )
+    membership = get_object_or_404(Membership.objects.current().filter(user=request.user), pk=pk)
+    try:
+        membership_withdraw(membership=membership, by=request.user)
+    except DomainError as error:
+        show_error(request, error)
+    else:
+        messages.success(
+            request, _("The membership with %(body)s has been removed.") % {"body": membership.body}
+        )
     return redirect("accounts:overview")

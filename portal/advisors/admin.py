@@ -5,13 +5,13 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.roles import is_coordinating
-from portal.advisors.errors import AdvisorError
 from portal.advisors.forms import MatchForm
 from portal.advisors.models import (
     Absence,
@@ -25,24 +25,71 @@ from portal.advisors.selectors import advisors_ranked
 from portal.advisors.services import (
     COORDINATOR_FIELDS,
     RULE_FIELDS,
+    TOPIC_FIELDS,
     absences_replace,
     advisor_profile_create,
+    advisor_profile_delete,
     advisor_profile_update,
     booking_rules_update,
+    topic_create,
+    topic_update,
     weekly_windows_replace,
 )
+from portal.core.admin import AuditTrailMixin
+from portal.core.errors import DomainError, show_error
+
+
+class ServicesOnlyMixin:
+    """The admin saves through the services; when one refuses, nothing of the save stays.
+
+    The admin runs a change form's whole save (the object, its inlines, its many-to-many
+    fields) and a list's edited rows in one transaction. A service's DomainError leaves that
+    transaction, which rolls everything back, and comes back as an error message on the page
+    the person was on.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            show_error(request, error)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except DomainError as error:
+            show_error(request, error)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ServicesOnlyMixin, AuditTrailMixin, admin.ModelAdmin):
     list_display = ["name_de", "name_en", "slug", "active", "position", "advisor_count"]
     list_editable = ["active", "position"]
     list_filter = ["active"]
     search_fields = ["name_de", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_de"]}
 
+    readonly_fields = ["audit_trail"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(advisor_count=Count("advisors"))
+
+    def save_model(self, request, obj, form, change):
+        """Through the services, also for the rows edited in the list."""
+        values = {
+            name: form.cleaned_data[name] for name in TOPIC_FIELDS if name in form.cleaned_data
+        }
+        if change:
+            saved = topic_update(topic=obj, by=request.user, **values)
+        else:
+            saved = topic_create(by=request.user, **values)
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request, obj=None):
+        # Topics stay on old records; switching one off ("active") takes it out of every list.
+        return False
 
     @admin.display(description=_("advisors"), ordering="advisor_count")
     def advisor_count(self, topic):
@@ -83,7 +130,7 @@ class AdvisorProfileAdminForm(forms.ModelForm):
 
 
 @admin.register(AdvisorProfile)
-class AdvisorProfileAdmin(admin.ModelAdmin):
+class AdvisorProfileAdmin(ServicesOnlyMixin, AuditTrailMixin, admin.ModelAdmin):
     form = AdvisorProfileAdminForm
     list_display = ["name", "slug", "is_public", "max_open_cases", "topic_count", "public_link"]
     list_filter = ["is_public", "topics"]
@@ -122,6 +169,7 @@ class AdvisorProfileAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("History"), {"fields": ["audit_trail"]}),
     ]
 
     def get_queryset(self, request):
@@ -132,8 +180,8 @@ class AdvisorProfileAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if is_coordinating(request.user):
-            return []
-        return ["user", *sorted(COORDINATOR_FIELDS)]
+            return ["audit_trail"]
+        return ["user", *sorted(COORDINATOR_FIELDS), "audit_trail"]
 
     def has_add_permission(self, request):
         return is_coordinating(request.user) and super().has_add_permission(request)
@@ -143,6 +191,7 @@ class AdvisorProfileAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Every change goes through the services, as on the advisor's own pages."""
+        # A refusal (DomainError) rolls the whole save back: see ServicesOnlyMixin.
         data = form.cleaned_data
         if not change:
             created = advisor_profile_create(user=data["user"], by=request.user, slug=data["slug"])
@@ -150,22 +199,28 @@ class AdvisorProfileAdmin(admin.ModelAdmin):
         profile = AdvisorProfile.objects.get(pk=obj.pk)
         changed = set(form.changed_data) - {"user", "topics", "photo"}
         photo = data.get("photo")
-        try:
-            advisor_profile_update(
-                profile=profile,
-                by=request.user,
-                photo=photo if isinstance(photo, ProcessedPhoto) else None,
-                remove_photo=photo is False,
-                **{name: data[name] for name in changed - RULE_FIELDS},
-            )
-            rules = {name: data[name] for name in changed & RULE_FIELDS}
-            if rules:
-                booking_rules_update(profile=profile, by=request.user, **rules)
-        except AdvisorError as error:
-            raise PermissionDenied(error.message) from error
+        advisor_profile_update(
+            profile=profile,
+            by=request.user,
+            photo=photo if isinstance(photo, ProcessedPhoto) else None,
+            remove_photo=photo is False,
+            **{name: data[name] for name in changed - RULE_FIELDS},
+        )
+        rules = {name: data[name] for name in changed & RULE_FIELDS}
+        if rules:
+            booking_rules_update(profile=profile, by=request.user, **rules)
         form.instance = profile
 
+    def delete_model(self, request, obj):
+        advisor_profile_delete(profile=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for profile in queryset:
+            advisor_profile_delete(profile=profile, by=request.user)
+
     def save_related(self, request, form, formsets, change):
+        """Topics, weekly hours and absences through the services; a refused change of any of
+        them rolls back the profile's save as well (ServicesOnlyMixin)."""
         profile = form.instance
         if "topics" in form.cleaned_data:
             advisor_profile_update(

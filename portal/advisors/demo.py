@@ -1,6 +1,12 @@
-"""Demo advisor profiles and availability for `manage.py seed_demo` (data in demo_data.py)."""
+"""Demo advisor profiles and availability for `manage.py seed_demo`.
 
+The profiles are in `data/demo_advisors.json` (invented people); every write goes through the
+services, so the demo leaves the same audit trail as real use.
+"""
+
+import json
 from datetime import time, timedelta
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,7 +15,6 @@ from django.utils.translation import gettext as _
 from portal.accounts.demo import person
 from portal.accounts.models import User
 from portal.accounts.roles import ADVISOR, COORDINATOR
-from portal.advisors.demo_data import ADVISOR_PROFILES
 from portal.advisors.models import AdvisorProfile, Topic
 from portal.advisors.services import (
     absences_replace,
@@ -31,6 +36,9 @@ TEXT_FIELDS = [
     "regional_knowledge_de",
     "regional_knowledge_en",
 ]
+DATA = Path(__file__).resolve().parent / "data" / "demo_advisors.json"
+ADVISOR_PROFILES: list[dict] = json.loads(DATA.read_text(encoding="utf-8"))["advisors"]
+
 RULES = ["slot_minutes", "buffer_minutes", "min_notice_hours", "horizon_weeks", "daily_max"]
 
 
@@ -73,18 +81,21 @@ def seed() -> list[AdvisorProfile]:
         weekly_windows_replace(
             profile=profile,
             by=coordinator,
-            windows=[(day, _time(start), _time(end)) for day, start, end in data["windows"]],
+            windows=[
+                (window["weekday"], _time(window["start"]), _time(window["end"]))
+                for window in data["windows"]
+            ],
         )
         absences_replace(
             profile=profile,
             by=coordinator,
             absences=[
                 (
-                    today + timedelta(days=offset),
-                    today + timedelta(days=offset + length - 1),
-                    note_de,
+                    today + timedelta(days=absence["in_days"]),
+                    today + timedelta(days=absence["in_days"] + absence["days"] - 1),
+                    absence["note_de"],
                 )
-                for offset, length, note_de, _note_en in data["absences"]
+                for absence in data["absences"]
             ],
         )
         profiles.append(profile)
@@ -93,4 +104,7 @@ def seed() -> list[AdvisorProfile]:
 
 def load_demo() -> list[str]:
     profiles = seed()
-    return [_("Advisor profiles: %(count)d, public and bookable.") % {"count": len(profiles)}]
+    return [
+        _("Advisor profiles: %(count)d, public and bookable.") % {"count": len(profiles)},
+        f"  {'advisor':<30} {ADVISOR_PROFILES[0]['email']}",
+    ]

@@ -1,6 +1,5 @@
-class AdvisorError(Exception):
-    """A change to a profile or to availability that the rules do not allow."""
+from portal.core.errors import DomainError
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+
+class AdvisorError(DomainError):
+    """A change to a profile or to availability that the rules do not allow."""

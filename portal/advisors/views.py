@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET
 
 from portal.accounts.roles import ADVISOR
 from portal.advisors.availability import BERLIN, free_slots, local_instant
-from portal.advisors.errors import AdvisorError
 from portal.advisors.forms import (
     AbsenceFormSet,
     AdvisorProfileForm,
@@ -33,6 +32,7 @@ from portal.advisors.services import (
     weekly_windows_replace,
 )
 from portal.core.access import public, role_required
+from portal.core.errors import DomainError, show_error
 
 MATCHES_SHOWN = 3
 SLOTS_ON_PROFILE = 6
@@ -105,7 +105,7 @@ def photo(request, slug):
 
 @role_required(ADVISOR)
 def my_profile(request):
-    profile = advisor_profile_ensure(user=request.user)
+    profile = advisor_profile_ensure(user=request.user, by=request.user)
     topics = Topic.objects.active()
     form = AdvisorProfileForm(
         request.POST or None, request.FILES or None, instance=profile, topics=topics
@@ -124,7 +124,7 @@ def my_profile(request):
             )
         except ValidationError as error:
             form.add_error(None, error)
-        except AdvisorError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your profile has been saved."))
@@ -172,7 +172,7 @@ def _week(profile: AdvisorProfile, monday: date, now: datetime) -> list[dict]:
 
 @role_required(ADVISOR)
 def my_availability(request):
-    profile = advisor_profile_ensure(user=request.user)
+    profile = advisor_profile_ensure(user=request.user, by=request.user)
     section = request.POST.get("section") if request.method == "POST" else None
     rules_form = BookingRulesForm(
         request.POST if section == "rules" else None, instance=profile, prefix="rules"
@@ -213,10 +213,10 @@ def my_availability(request):
                     absences_replace(
                         profile=profile, by=request.user, absences=absences_formset.absences()
                     )
-            except (AdvisorError, ValidationError) as error:
-                messages.error(
-                    request, getattr(error, "message", None) or "; ".join(error.messages)
-                )
+            except DomainError as error:
+                show_error(request, error)
+            except ValidationError as error:
+                messages.error(request, "; ".join(error.messages))
             else:
                 messages.success(request, _("Your availability has been saved."))
                 return redirect(f"{request.path}?week={request.GET.get('week', '')}#{section}")

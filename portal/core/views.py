@@ -4,12 +4,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.accounts.services import user_set_language
 from portal.core import health
 from portal.core.access import public
 from portal.core.forms import LanguageForm
 from portal.core.language import set_language_cookie
 from portal.core.models import Page
+from portal.core.preferences import save_language
 
 
 @public
@@ -52,6 +52,6 @@ def set_language(request):
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
-            user_set_language(user=request.user, language=language)
+            save_language(user=request.user, language=language)
         set_language_cookie(response, language)
     return response

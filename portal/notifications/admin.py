@@ -5,9 +5,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.core.admin import AuditTrailMixin
+from portal.core.errors import DomainError
 from portal.notifications.kinds import get_kind
 from portal.notifications.models import EmailPreferences, Notification, Status
-from portal.notifications.services import NotificationError, notification_retry
+from portal.notifications.services import notification_retry
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -26,7 +28,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "kind",
@@ -59,7 +61,8 @@ class NotificationAdmin(admin.ModelAdmin):
             },
         ),
         (_("Content"), {"fields": ["about", "context_shown", "calendar", "subject", "body"]}),
-        (_("History"), {"fields": ["created_at", "updated_at"]}),
+        # The row is its own log; the trail holds what people did to it (sent it again).
+        (_("History"), {"fields": ["created_at", "updated_at", "audit_trail"]}),
     ]
 
     @admin.display(description=_("status"), ordering="status")
@@ -91,6 +94,7 @@ class NotificationAdmin(admin.ModelAdmin):
             "status_badge",
             "context_shown",
             "body",
+            "audit_trail",
         ]
 
     def has_add_permission(self, request):
@@ -111,10 +115,9 @@ class NotificationAdmin(admin.ModelAdmin):
         for notification in queryset.filter(status=Status.FAILED):
             try:
                 notification_retry(notification=notification, by=request.user)
-            except NotificationError:
-                skipped += 1  # it changed since the list was shown
+            except DomainError:
+                skipped += 1  # it changed since the list was shown; counted in the message below
             else:
-                self.log_change(request, notification, "Sent again")
                 retried += 1
         skipped += queryset.exclude(status=Status.FAILED).count()
         if retried:

@@ -13,3 +13,4 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # Each app declares its email kinds in `<app>/emails.py`.
         autodiscover_modules("emails")
+        from portal.notifications import desk  # noqa: F401 (its line on the kernel's desk)

@@ -10,6 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.workflows import Workflow
+from portal.notifications.errors import NotificationError
+
 
 class Status(models.TextChoices):
     QUEUED = "queued", _("queued")
@@ -19,7 +22,7 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-# The one table of allowed status changes; `services._transition` enforces it.
+# The one table of allowed status changes (the workflow `OUTBOX`).
 # sending -> sending is the pick-up of a row whose worker died while sending.
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.QUEUED: frozenset({Status.SENDING, Status.CANCELLED}),
@@ -30,6 +33,18 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.SENT: frozenset(),
     Status.CANCELLED: frozenset(),
 }
+
+# audit=False: a row is its own log (attempts, last_error, sent_at, sending_since), and an
+# audit entry per attempt would double the outbox's writes. What a person does to a row
+# (sending a failed email again) is audited by that service itself.
+OUTBOX = Workflow(
+    name="notification",
+    statuses=Status,
+    table=TRANSITIONS,
+    error=NotificationError,
+    refusal=_("An email that is %(current)s cannot become %(new)s."),
+    audit=False,
+)
 
 
 class Category(models.TextChoices):

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context, engines
 from django.template.loader import render_to_string
@@ -18,9 +17,8 @@ from django.utils import translation
 
 from portal.notifications.calendar import ics_bytes
 from portal.notifications.kinds import get_kind
+from portal.notifications.links import UNSUBSCRIBE_LINK
 from portal.notifications.models import Category, Notification
-
-UNSUBSCRIBE_SALT = "portal.notifications.unsubscribe"
 
 
 @dataclass
@@ -37,7 +35,7 @@ def absolute_url(path: str) -> str:
 
 def unsubscribe_token(*, user_id: int, category: str) -> str:
     """A signed token naming one person and one optional category; it does not expire."""
-    return signing.dumps({"u": user_id, "c": category}, salt=UNSUBSCRIBE_SALT)
+    return UNSUBSCRIBE_LINK.sign(user_id, category)
 
 
 def unsubscribe_url(*, user_id: int, category: str) -> str:

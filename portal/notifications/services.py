@@ -6,6 +6,10 @@ when the event does. Sending happens later, in a Celery worker: `notifications_d
 under a row lock, renders it, sends it and stamps `sent_at`. A row is only ever sent by the
 worker that moved it from queued to sending, so running the dispatcher or the send task twice
 sends nothing twice.
+
+Every status change goes through the kernel's `transition()` along the workflow `OUTBOX`
+(models.py), which writes no audit entry: the row is its own log. A person's action on a row
+(`notification_retry`) writes its audit entry itself.
 """
 
 import logging
@@ -21,10 +25,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
+from portal.core.audit import audit_record
+from portal.core.workflows import transition
+from portal.notifications.errors import NotificationError
 from portal.notifications.kinds import Obsolete, get_kind
 from portal.notifications.models import (
     OPTIONAL_CATEGORIES,
-    TRANSITIONS,
+    OUTBOX,
     EmailPreferences,
     Notification,
     Status,
@@ -48,32 +55,12 @@ BATCH_SIZE = 50
 DISPATCH_CHUNK = 1000
 
 
-class NotificationError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
 def _sending_timeout() -> timedelta:
     return timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT)
 
 
 def _requeue_after() -> timedelta:
     return timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_AFTER)
-
-
-def _transition(notification: Notification, to: str, *, fields: dict) -> Notification:
-    """Change the status along the table in models.TRANSITIONS, saving only what changed."""
-    if to not in TRANSITIONS[notification.status]:
-        raise NotificationError(
-            _("An email that is %(current)s cannot become %(new)s.")
-            % {"current": Status(notification.status).label, "new": Status(to).label}
-        )
-    notification.status = to
-    for name, value in fields.items():
-        setattr(notification, name, value)
-    notification.save(update_fields=["status", "updated_at", *fields])
-    return notification
 
 
 # --- Writing -----------------------------------------------------------------------------
@@ -166,9 +153,10 @@ def notifications_cancel(
         pending = pending.filter(user=user)
     count = 0
     for notification in pending.order_by("pk"):
-        _transition(
+        transition(
             notification,
-            Status.CANCELLED,
+            workflow=OUTBOX,
+            to=Status.CANCELLED,
             fields={"last_error": reason or str(_("Cancelled: the event was called off."))},
         )
         count += 1
@@ -199,14 +187,17 @@ def notifications_move(*, about, kind: str, due_at: datetime, calendar: dict | N
 
 @transaction.atomic
 def notification_retry(*, notification: Notification, by: User) -> Notification:
-    """A coordinator sends a failed email again, now."""
+    """A coordinator sends a failed email again, now; the audit trail keeps who did."""
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
     if notification.status != Status.FAILED:
         raise NotificationError(_("Only failed emails can be sent again."))
     now = timezone.now()
-    _transition(
+    earlier_error = notification.last_error
+    transition(
         notification,
-        Status.QUEUED,
+        workflow=OUTBOX,
+        to=Status.QUEUED,
+        by=by,
         fields={
             # A fresh 24 hours for temporary failures, counted from the retry.
             "due_at": now,
@@ -214,23 +205,46 @@ def notification_retry(*, notification: Notification, by: User) -> Notification:
             "enqueued_at": now,
             "attempts": 0,
             "last_error": _("Sent again by %(name)s; the earlier error was: %(error)s")
-            % {"name": by.full_name or by.email, "error": notification.last_error},
+            % {"name": by.full_name or by.email, "error": earlier_error},
         },
+    )
+    # The outbox's workflow writes no audit entries (the row is its own log); a person
+    # sending an email again is recorded here.
+    audit_record(
+        target=notification,
+        action="notification.retry",
+        by=by,
+        from_status=Status.FAILED,
+        to_status=Status.QUEUED,
+        details={"kind": notification.kind, "to": notification.to_email, "error": earlier_error},
     )
     transaction.on_commit(partial(enqueue, [notification.pk]))
     return notification
 
 
 @transaction.atomic
-def preferences_update(*, user: User, **choices: bool) -> EmailPreferences:
-    """Switch optional categories on or off; transactional emails cannot be switched off."""
+def preferences_update(*, user: User, by: User | None = None, **choices: bool) -> EmailPreferences:
+    """Switch optional categories on or off; transactional emails cannot be switched off.
+
+    `by` is the signed-in person; None when the switch-off link in an email was used.
+    """
     preferences, _created = EmailPreferences.objects.select_for_update().get_or_create(user=user)
     unknown = set(choices) - set(OPTIONAL_CATEGORIES)
     if unknown:
         raise ValueError(f"not a category that can be switched off: {sorted(unknown)}")
+    changed = {
+        name: bool(value) for name, value in choices.items() if getattr(preferences, name) != value
+    }
     for name, value in choices.items():
         setattr(preferences, name, bool(value))
     preferences.save()
+    if changed:
+        audit_record(
+            target=preferences,
+            action="email_preferences.update",
+            by=by,
+            details={**changed, "via": "settings" if by is not None else "email link"},
+        )
     return preferences
 
 
@@ -367,32 +381,56 @@ def _claim(notification_id: int) -> Notification | None:
     kind = get_kind(notification.kind)
     user = notification.user
     if user is not None and kind.optional and not preferences_for(user).wants(kind.category):
-        return _transition(
+        return transition(
             notification,
-            Status.CANCELLED,
+            workflow=OUTBOX,
+            to=Status.CANCELLED,
             fields={"last_error": str(_("The recipient has switched these emails off."))},
         )
     if user is not None and not user.is_active:
-        return _transition(
+        return transition(
             notification,
-            Status.CANCELLED,
+            workflow=OUTBOX,
+            to=Status.CANCELLED,
             fields={"last_error": str(_("The recipient's account is deactivated."))},
         )
-    return _transition(
+    return transition(
         notification,
-        Status.SENDING,
+        workflow=OUTBOX,
+        to=Status.SENDING,
         fields={"sending_since": now, "attempts": notification.attempts + 1},
     )
 
 
+# Only a row in `sending` leads to these, so transition()'s own check under its lock is the
+# whole guard; `queued` and `cancelled` are reached from other statuses too and are checked
+# first. The common path (sent) thus costs one lock and one update, as before the kernel.
+_ONLY_FROM_SENDING = frozenset({Status.SENT, Status.FAILED})
+
+
 @transaction.atomic
 def _finish(notification: Notification, status: str, **fields) -> None:
-    locked = Notification.objects.select_for_update().get(pk=notification.pk)
-    if locked.status != Status.SENDING:
-        # Another worker took the row over after our timeout; its result counts.
+    """Record the outcome of sending; only while the row is still in `sending`.
+
+    If another worker took the row over after our timeout, its result counts and ours is
+    dropped with a warning.
+    """
+    if status not in _ONLY_FROM_SENDING:
+        current = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification.pk)
+            .values_list("status", flat=True)
+            .get()
+        )
+        if current != Status.SENDING:
+            logger.warning("Notification %s changed while it was sent", notification.pk)
+            return
+    try:
+        transition(
+            notification, workflow=OUTBOX, to=status, fields={"sending_since": None, **fields}
+        )
+    except NotificationError:
         logger.warning("Notification %s changed while it was sent", notification.pk)
-        return
-    _transition(locked, status, fields={"sending_since": None, **fields})
 
 
 def _record_failure(notification: Notification, *, reason: str, permanent: bool) -> str:

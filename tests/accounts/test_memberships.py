@@ -1,17 +1,19 @@
 import threading
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
 from portal.accounts.errors import MembershipError
-from portal.accounts.models import Membership, Organisation
+from portal.accounts.models import Membership, MembershipStatus, Organisation
 from portal.accounts.services import (
     membership_reject,
     membership_request,
     membership_verify,
     organisation_register,
 )
+from portal.core.models import AuditEntry
 from tests.factories import MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory
 
 
@@ -35,7 +37,7 @@ def test_verifying_twice_is_refused(coordinator):
 
 
 @pytest.mark.django_db
-def test_reject_removes_a_pending_request_but_not_a_verified_membership(coordinator):
+def test_a_rejected_request_stays_as_a_record_and_grants_nothing(coordinator):
     pending, verified = MembershipFactory(), MembershipFactory()
     membership_verify(membership=verified, by=coordinator)
 
@@ -43,7 +45,68 @@ def test_reject_removes_a_pending_request_but_not_a_verified_membership(coordina
     with pytest.raises(MembershipError):
         membership_reject(membership=verified, by=coordinator)
 
-    assert list(Membership.objects.all()) == [verified]
+    pending.refresh_from_db()
+    assert pending.status == MembershipStatus.REJECTED
+    assert (pending.rejected_by, pending.verified) == (coordinator, False)
+    assert pending.rejected_at is not None
+    assert list(Membership.objects.verified()) == [verified]
+    assert not Membership.objects.pending().exists()
+    # Readers that still ask the old flag get the same answer as the status.
+    assert list(Membership.objects.filter(verified=True)) == [verified]
+    assert set(Membership.objects.filter(verified=False)) == {pending}
+    entry = AuditEntry.objects.for_object(pending).get(action="membership.rejected")
+    assert (entry.actor, entry.from_status, entry.to_status) == (
+        coordinator,
+        MembershipStatus.PENDING,
+        MembershipStatus.REJECTED,
+    )
+    verified_entry = AuditEntry.objects.for_object(verified).get(action="membership.verified")
+    assert verified_entry.actor == coordinator
+
+
+@pytest.mark.django_db
+def test_a_rejected_request_cannot_be_verified_and_the_person_may_ask_again(
+    coordinator, officer, municipality
+):
+    first = membership_request(user=officer, municipality=municipality, role="Referentin")
+    membership_reject(membership=first, by=coordinator)
+
+    with pytest.raises(MembershipError):
+        membership_verify(membership=first, by=coordinator)
+    again = membership_request(user=officer, municipality=municipality, role="Referentin")
+    membership_verify(membership=again, by=coordinator)
+
+    assert again.pk != first.pk
+    assert list(Membership.objects.verified().filter(user=officer)) == [again]
+    assert Membership.objects.filter(user=officer, status=MembershipStatus.REJECTED).get() == first
+    with pytest.raises(MembershipError):
+        membership_request(user=officer, municipality=municipality, role="Referentin")
+
+
+@pytest.mark.django_db
+def test_a_rejected_request_is_not_listed_for_its_person_and_cannot_be_withdrawn(
+    client, coordinator, officer, municipality
+):
+    rejected = MembershipFactory(user=officer, municipality=municipality)
+    membership_reject(membership=rejected, by=coordinator)
+    client.force_login(officer)
+
+    overview = client.get(reverse("accounts:overview"))
+    response = client.post(reverse("accounts:membership_withdraw", args=[rejected.pk]))
+
+    assert list(overview.context["memberships"]) == []
+    assert response.status_code == 404
+    assert Membership.objects.filter(pk=rejected.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_rejection_email_names_the_body(coordinator, municipality, send_due_emails):
+    membership = MembershipFactory(municipality=municipality)
+
+    membership_reject(membership=membership, by=coordinator)
+
+    assert send_due_emails()["sent"] == 1
+    assert "Köln" in mail.outbox[0].body
 
 
 @pytest.mark.django_db
@@ -107,6 +170,8 @@ def test_a_person_withdraws_their_own_membership(client, officer, municipality):
 
     assert response.status_code == 302
     assert not Membership.objects.exists()
+    entry = AuditEntry.objects.get(action="membership.withdraw")
+    assert (entry.actor, entry.object_repr) == (officer, str(own))
 
 
 @pytest.mark.django_db

@@ -3,15 +3,16 @@ axe-core without violations in German and English, wide and narrow, and filters 
 without JavaScript."""
 
 import io
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
-from portal.advisors.models import Absence, Topic
-from portal.advisors.services import advisor_profile_update
+from portal.advisors.models import Topic
+from portal.advisors.services import absences_replace, advisor_profile_update
 from tests.e2e.conftest import WIDE
 from tests.e2e.test_accessibility import LANGUAGES, check_accessible
 from tests.factories import AdvisorProfileFactory
@@ -59,8 +60,11 @@ def advisors(transactional_db, settings, tmp_path):
         modes=["video", "phone"],
         windows=[(1, time(13), time(17))],
     )
-    Absence.objects.create(
-        advisor=nationwide, first_day="2026-12-21", last_day="2027-01-03", note="Urlaub"
+    holiday = timezone.localdate() + timedelta(days=21)
+    absences_replace(
+        profile=nationwide,
+        by=nationwide.user,
+        absences=[(holiday, holiday + timedelta(days=13), "Urlaub")],
     )
     AdvisorProfileFactory(user__full_name="Mara Schulz", topics=[topics["dialog"]], states=["05"])
     return {"photo": with_photo, "nationwide": nationwide}

@@ -1,15 +1,20 @@
 """What the emails say, in both languages, and the settings behind the optional ones."""
 
 import re
-from datetime import date
+import time
+from datetime import date, timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core import mail
+from django.core import mail, signing
 from django.urls import reverse
 
 from portal.accounts.emails import MEMBERSHIP_DIGEST, MEMBERSHIP_VERIFIED
 from portal.accounts.services import membership_digest_queue, membership_reject
+from portal.core.links import link_purposes
+from portal.core.models import AuditEntry
+from portal.notifications.links import UNSUBSCRIBE_LINK
 from portal.notifications.models import EmailPreferences, Notification, Status
 from portal.notifications.rendering import unsubscribe_token
 from portal.notifications.services import enqueue, notify
@@ -163,6 +168,45 @@ def test_the_switch_off_link_asks_before_it_switches(client, officer):
     assert not EmailPreferences.objects.get(user=officer).reminder
 
 
+def test_a_link_signed_before_the_kernel_still_switches_off(client, officer):
+    # Exactly how the outbox signed its links before they became a kernel LinkPurpose.
+    old_token = signing.dumps(
+        {"u": officer.pk, "c": "digest"}, salt="portal.notifications.unsubscribe"
+    )
+    url = reverse("notifications:unsubscribe", args=[old_token])
+
+    assert unsubscribe_token(user_id=officer.pk, category="digest") == old_token
+    assert client.get(url).status_code == 200
+    client.post(url)
+
+    assert not EmailPreferences.objects.get(user=officer).digest
+    entry = AuditEntry.objects.get(action="email_preferences.update")
+    assert entry.actor is None
+    assert entry.details == {"digest": False, "via": "email link"}
+
+
+def test_the_switch_off_link_is_a_registered_purpose_that_never_expires(officer):
+    purpose = link_purposes()["notifications.unsubscribe"]
+    ten_years_ago = time.time() - timedelta(days=3650).total_seconds()
+    with mock.patch("django.core.signing.time.time", return_value=ten_years_ago):
+        old_token = purpose.sign(officer.pk, "reminder")
+
+    assert purpose is UNSUBSCRIBE_LINK
+    assert (purpose.salt, purpose.max_age) == ("portal.notifications.unsubscribe", None)
+    assert purpose.read(old_token) == {"u": officer.pk, "c": "reminder"}
+    assert purpose.resolve(old_token).user == officer
+
+
+def test_a_link_for_another_purpose_or_a_deactivated_account_is_refused(client, officer):
+    foreign = signing.dumps({"u": officer.pk, "c": "reminder"}, salt="consultations.feedback")
+    valid = unsubscribe_token(user_id=officer.pk, category="reminder")
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+
+    for token in (foreign, valid, "not-a-token"):
+        assert client.get(reverse("notifications:unsubscribe", args=[token])).status_code == 404
+
+
 def test_a_link_for_a_transactional_category_is_refused(client, officer):
     url = reverse(
         "notifications:unsubscribe",
@@ -247,6 +291,15 @@ class TestOutboxAdmin:
         assert failed[0].status == Status.QUEUED
         assert failed[0].attempts == 0
         assert "550 5.1.1" in failed[0].last_error
+        # The outbox writes no audit entries of its own; a person retrying an email does.
+        (entry,) = AuditEntry.objects.all()
+        assert (entry.action, entry.actor, entry.target) == (
+            "notification.retry",
+            coordinator,
+            failed[0],
+        )
+        assert entry.details["to"] == "maria@stadt.example"
+        assert (entry.from_status, entry.to_status) == (Status.FAILED, Status.QUEUED)
         assert Notification.objects.get(pk=sent.pk).status == Status.SENT
         assert Notification.objects.get(pk=failed[1].pk).status == Status.FAILED
 

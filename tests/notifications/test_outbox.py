@@ -11,9 +11,16 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from portal.core.errors import DomainError
+from portal.core.models import AuditEntry
 from portal.notifications.calendar import calendar_entry
-from portal.notifications.models import Notification, Status
+from portal.notifications.errors import NotificationError
+from portal.notifications.models import OUTBOX, TRANSITIONS, Notification, Status
 from portal.notifications.services import (
+    _ONLY_FROM_SENDING,
+    _claim,
+    _finish,
+    notification_retry,
     notifications_cancel,
     notifications_dispatch,
     notifications_move,
@@ -97,6 +104,58 @@ def test_running_the_dispatcher_twice_sends_each_email_once(recipient, place, sm
     assert len(smtp_sink.messages) == 3
     assert len(set(smtp_sink.message_ids())) == 3
     assert set(Notification.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_the_outbox_is_its_own_log_and_writes_no_audit_entries(
+    recipient, place, smtp_sink, dispatch
+):
+    remind(recipient, place, key="sent")
+    Notification.objects.update(enqueued_at=None)
+    work(dispatch())
+    cancelled = remind(recipient, place, key="cancelled", due_at=timezone.now() + timedelta(days=1))
+
+    notifications_cancel(about=place, kinds=[REMINDER])  # the pending one is called off
+
+    assert Notification.objects.get(idempotency_key="sent").status == Status.SENT
+    assert Notification.objects.get(pk=cancelled.pk).status == Status.CANCELLED
+    assert not AuditEntry.objects.exists()
+    assert (OUTBOX.table, OUTBOX.audit, OUTBOX.error) == (TRANSITIONS, False, NotificationError)
+
+
+def test_sent_and_failed_are_reached_from_sending_only():
+    # _finish leaves the check for these to transition(): the table must say so.
+    for status in _ONLY_FROM_SENDING:
+        sources = {source for source, targets in TRANSITIONS.items() if status in targets}
+        assert sources == {Status.SENDING}
+
+
+@pytest.mark.parametrize(
+    ("outcome", "theirs"),
+    [(Status.SENT, Status.SENT), (Status.QUEUED, Status.FAILED), (Status.FAILED, Status.SENT)],
+)
+def test_a_worker_whose_row_was_taken_over_leaves_the_other_result(
+    recipient, place, caplog, outcome, theirs
+):
+    notification = _claim(remind(recipient, place).pk)
+    Notification.objects.filter(pk=notification.pk).update(
+        status=theirs, sent_at=timezone.now(), sending_since=None
+    )
+
+    _finish(notification, outcome, last_error="ours")
+
+    assert Notification.objects.get(pk=notification.pk).status == theirs
+    assert Notification.objects.get(pk=notification.pk).last_error == ""
+    assert "changed while it was sent" in caplog.text
+
+
+def test_an_email_that_has_not_failed_cannot_be_sent_again(recipient, place):
+    queued = remind(recipient, place)
+
+    with pytest.raises(NotificationError) as refused:
+        notification_retry(notification=queued, by=UserFactory(roles=["coordinator"]))
+
+    assert isinstance(refused.value, DomainError)
+    assert not AuditEntry.objects.exists()
 
 
 def test_a_handed_out_row_whose_task_was_lost_is_handed_out_again(
