@@ -59,12 +59,12 @@ def consultation_list(request):
 @signed_in
 def consultation_new(request):
     memberships = Membership.objects.filter(user=request.user)
-    if not memberships.filter(verified=True).exists():
+    if not memberships.verified().exists():
         return render(
             request,
             "consultations/not_yet.html",
             {
-                "pending": memberships.filter(verified=False).select_related(
+                "pending": memberships.pending().select_related(
                     "municipality", "organisation"
                 )
             },

@@ -172,13 +172,13 @@ def programme(request, slug):
 def register(request, slug):
     course = get_object_or_404(Course.objects.published().prefetch_related("questions"), slug=slug)
     memberships = Membership.objects.filter(user=request.user)
-    if not memberships.filter(verified=True).exists():
+    if not memberships.verified().exists():
         return render(
             request,
             "trainings/not_yet.html",
             {
                 "course": course,
-                "pending": memberships.filter(verified=False).select_related(
+                "pending": memberships.pending().select_related(
                     "municipality", "organisation"
                 ),
             },
