@@ -304,3 +304,17 @@ LOGGING = {
 
 # The name the interface and the emails show.
 PORTAL_NAME = env.str("PORTAL_NAME", default="Kommune & Vielfalt")
+
+# The provider named in the legal notice (Impressum, § 5 DDG): production sets its own.
+# PROVIDER_ADDRESS takes its lines separated by semicolons.
+PROVIDER = {
+    "name": env.str("PROVIDER_NAME", default="Koordinationsstelle Kommune & Vielfalt (Demo)"),
+    "address": [
+        line.strip()
+        for line in env.str("PROVIDER_ADDRESS", default="Musterstraße 1; 10115 Berlin").split(";")
+        if line.strip()
+    ],
+    "representative": env.str("PROVIDER_REPRESENTATIVE", default="Dr. Erika Mustermann"),
+    "email": env.str("PROVIDER_EMAIL", default="kontakt@kommune-vielfalt.example"),
+    "phone": env.str("PROVIDER_PHONE", default=""),
+}

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,9 +18,17 @@ def home(request):
     return render(request, "core/home.html")
 
 
+LEGAL_NOTICE = "impressum"
+
+
 @public
 def page(request, slug):
-    return render(request, "core/page.html", {"page": get_object_or_404(Page, slug=slug)})
+    context = {"page": get_object_or_404(Page, slug=slug)}
+    if slug == LEGAL_NOTICE:
+        # Who provides the portal comes from the settings of the installation, not from text
+        # anyone can edit, so the legal notice always names it.
+        context["provider"] = settings.PROVIDER
+    return render(request, "core/page.html", context)
 
 
 @public
