@@ -6,6 +6,8 @@ coordinator has verified it, and a rejected one stays as a record. Roles are Dja
 (see `roles.py`).
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.contrib.auth.models import UserManager as DjangoUserManager
@@ -127,6 +129,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return any(group.name == role for group in self.groups.all())
 
 
+DISTRICT_PREFIX = re.compile(r"^(landkreis|landkr\.?|lkr\.?|lk|kreis|kr\.?)\s+", re.IGNORECASE)
+
+
 class MunicipalityQuerySet(models.QuerySet):
     def search(self, query: str):
         """Municipalities whose name, postcode or AGS matches what a person typed."""
@@ -135,7 +140,15 @@ class MunicipalityQuerySet(models.QuerySet):
             return self.none()
         if query.isdigit():
             return self.filter(Q(ags__startswith=query) | Q(postcode__startswith=query))
-        return self.filter(name__icontains=query)
+        matches = Q(name__icontains=query)
+        # The register names a district "Görlitz"; people write "Landkreis Görlitz", "LK
+        # Görlitz" or "Kreis Görlitz".
+        district = DISTRICT_PREFIX.match(query)
+        if district and query[district.end() :].strip():
+            matches |= Q(
+                kind=Municipality.Kind.LANDKREIS, name__icontains=query[district.end() :].strip()
+            )
+        return self.filter(matches)
 
 
 class Municipality(models.Model):

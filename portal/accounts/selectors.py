@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from portal.accounts.models import Municipality, Organisation
+from portal.accounts.models import DISTRICT_PREFIX, Municipality, Organisation
 
 SEARCH_LIMIT = 20
 
@@ -11,13 +11,13 @@ def municipality_search(query: str, *, chosen=None) -> list[Municipality]:
     """Up to SEARCH_LIMIT matches by name, postcode or AGS, the chosen one kept first.
 
     Exact name matches come before partial ones, then the larger places, so "Essen"
-    finds the city before "Essenbach".
+    finds the city before "Essenbach"; "Landkreis Görlitz" finds the district "Görlitz".
     """
     queryset = Municipality.objects.select_related("district")
     results = list(
         queryset.search(query).order_by("-population", "name")[: SEARCH_LIMIT * 5] if query else []
     )
-    lowered = query.strip().lower()
+    lowered = DISTRICT_PREFIX.sub("", query.strip(), count=1).lower()
     results.sort(
         key=lambda m: (
             m.name.lower().split(",")[0] != lowered,

@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from portal.accounts.errors import MembershipError
-from portal.accounts.models import Membership, MembershipStatus, Organisation
+from portal.accounts.models import Membership, MembershipStatus, Municipality, Organisation
 from portal.accounts.services import (
     membership_reject,
     membership_request,
@@ -235,3 +235,42 @@ def test_two_simultaneous_requests_for_the_same_municipality_make_one_membership
 
     assert sorted(outcomes) == ["created", "refused"]
     assert Membership.objects.filter(user=officer).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["Landkreis Görlitz", "LK Görlitz", "Kreis Görlitz", "lkr. görlitz"]
+)
+def test_a_district_is_found_by_the_words_people_put_before_its_name(client, officer, query):
+    district = MunicipalityFactory(
+        name="Görlitz", ags="14626000", kind=Municipality.Kind.LANDKREIS, postcode=""
+    )
+    MunicipalityFactory(name="Görlitz, Stadt", ags="14626110", district=district)
+    client.force_login(officer)
+
+    results = client.get(reverse("accounts:membership_new_municipality"), {"q": query}).context[
+        "results"
+    ]
+
+    assert results == [district]
+
+
+@pytest.mark.django_db
+def test_search_results_say_what_each_place_is_and_its_district(client, officer):
+    district = MunicipalityFactory(
+        name="Görlitz", ags="14626000", kind=Municipality.Kind.LANDKREIS, postcode=""
+    )
+    MunicipalityFactory(
+        name="Niesky, Stadt", ags="14626360", kind=Municipality.Kind.STADT, district=district
+    )
+    client.force_login(officer)
+
+    page = client.get(
+        reverse("accounts:membership_new_municipality"), {"q": "Görlitz"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    town = client.get(
+        reverse("accounts:membership_new_municipality"), {"q": "Niesky"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+    assert "Landkreis ·" in page
+    assert "Stadt · Landkreis: Görlitz" in " ".join(town.split())
