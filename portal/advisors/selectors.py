@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal.advisors.availability import Slot, next_free_slot
-from portal.advisors.models import AdvisorProfile, Topic
+from portal.advisors.models import AdvisorProfile, ContactMode, Format, Language, Topic
 from portal.core.fields import ChoiceSetField
 
 
@@ -73,8 +73,11 @@ class Match:
     topics_asked: int = 0
     serves_state: bool | None = None
     languages_spoken: list[str] = field(default_factory=list)
+    languages_missing: list[str] = field(default_factory=list)
     offers_format: bool | None = None
     offers_mode: bool | None = None
+    format_asked: str = ""
+    mode_asked: str = ""
     free_capacity: int = 0
     next_slot: Slot | None = None
     best_possible: float = WEIGHT_SOON + WEIGHT_CAPACITY
@@ -82,6 +85,31 @@ class Match:
     @property
     def is_full(self) -> bool:
         return self.free_capacity <= 0
+
+    @property
+    def speaks_the_language(self) -> bool:
+        """A conversation needs a shared language: one not spoken puts the advisor further down."""
+        return not self.languages_missing
+
+    @property
+    def languages_spoken_names(self) -> list[str]:
+        return [Language(code).label for code in self.languages_spoken]
+
+    @property
+    def languages_missing_names(self) -> list[str]:
+        return [Language(code).label for code in self.languages_missing]
+
+    @property
+    def format_label(self) -> str:
+        return Format(self.format_asked).label if self.format_asked else ""
+
+    @property
+    def mode_label(self) -> str:
+        return ContactMode(self.mode_asked).label if self.mode_asked else ""
+
+    @property
+    def knows_every_topic(self) -> bool:
+        return self.topics_asked > 0 and len(self.topics_covered) == self.topics_asked
 
     @property
     def percent(self) -> int:
@@ -105,7 +133,8 @@ def advisors_ranked(
 
     Topics covered weigh most, then the federal state served, the languages, the format and
     the way of meeting; an early free slot comes first among equals. Advisors without free
-    capacity come after all others, however well they fit. Criteria left empty count for no one.
+    capacity come after all others, however well they fit, and among the rest those who do not
+    speak the language asked for come after those who do. Criteria left empty count for no one.
     Constant queries: profiles, topics, windows, absences, and the busy and caseload sources.
     """
     now = now or timezone.now()
@@ -136,7 +165,13 @@ def advisors_ranked(
     )
     matches = []
     for profile in profiles:
-        match = Match(profile=profile, topics_asked=len(wanted_topics), best_possible=best_possible)
+        match = Match(
+            profile=profile,
+            topics_asked=len(wanted_topics),
+            best_possible=best_possible,
+            format_asked=format,
+            mode_asked=mode,
+        )
         match.topics_covered = [t for t in profile.topics.all() if t.pk in wanted_topics]
         if wanted_topics:
             match.score += WEIGHT_TOPICS * len(match.topics_covered) / len(wanted_topics)
@@ -145,6 +180,7 @@ def advisors_ranked(
             match.score += WEIGHT_STATE * match.serves_state
         if languages:
             match.languages_spoken = [code for code in languages if code in profile.languages]
+            match.languages_missing = [code for code in languages if code not in profile.languages]
             match.score += WEIGHT_LANGUAGE * bool(match.languages_spoken)
         if format:
             match.offers_format = format in profile.formats
@@ -164,6 +200,7 @@ def advisors_ranked(
     matches.sort(
         key=lambda m: (
             m.is_full,
+            not m.speaks_the_language,
             -round(m.score, 6),
             m.next_slot.start if m.next_slot else datetime.max.replace(tzinfo=now.tzinfo),
             m.profile.name,

@@ -296,3 +296,54 @@ def test_a_perfect_match_on_the_criteria_asked_is_near_100_percent(topics):
     (match,) = advisors_ranked(topics=[topics["dialog"]])
 
     assert match.percent >= 90
+
+
+def test_an_advisor_who_does_not_speak_the_language_comes_after_those_who_do(topics):
+    expert = AdvisorProfileFactory(
+        user__full_name="Alle Themen", topics=[topics["bestattung"]], states=["05"]
+    )
+    speaker = AdvisorProfileFactory(user__full_name="Spricht Arabisch", languages=["de", "ar"])
+
+    ranking = advisors_ranked(topics=[topics["bestattung"]], state="05", languages=["ar"])
+
+    assert [match.profile for match in ranking] == [speaker, expert]
+    assert ranking[1].languages_missing == ["ar"]
+
+
+def test_each_card_says_which_wishes_the_advisor_meets(client, topics):
+    AdvisorProfileFactory(
+        user__full_name="Samira Haddad",
+        topics=[topics["bestattung"]],
+        languages=["de", "ar"],
+        formats=["fachberatung"],
+        modes=["video"],
+    )
+    query = {
+        "topics": ["bestattung"],
+        "language": "ar",
+        "format": "fachberatung",
+        "mode": "video",
+    }
+
+    german = " ".join(client.get(reverse("advisors:match"), query).content.decode().split())
+    client.cookies["django_language"] = "en"
+    english = " ".join(client.get(reverse("advisors:match"), query).content.decode().split())
+
+    # "Spricht Arabisch" once the lead has added the German of "Speaks %(language)s".
+    assert "Arabisch</li>" in german
+    assert "Speaks Arabic" in english
+    assert "Knows your topic: " in english
+    assert "of your topic" not in english
+    assert "Offers Expert advice (Fachberatung)" in english
+    assert "Offers this way of meeting: Video call" in english
+
+
+def test_two_topics_read_as_a_plural(client, topics):
+    AdvisorProfileFactory(topics=[topics["bestattung"]])
+    client.cookies["django_language"] = "en"
+
+    content = client.get(
+        reverse("advisors:match"), {"topics": ["bestattung", "jugendarbeit"]}
+    ).content.decode()
+
+    assert "Knows 1 of the 2 topics you chose" in " ".join(content.split())
