@@ -7,6 +7,7 @@ in `models.MEMBERSHIP_TRANSITIONS`.
 
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from portal.accounts.models import (
 from portal.accounts.roles import COORDINATOR, INTEGRATION_OFFICER, ROLES, STAFF_ROLES
 from portal.core.audit import audit_record
 from portal.core.workflows import transition
+from portal.notifications.models import Notification
 from portal.notifications.services import notify
 
 PROFILE_FIELDS = ("full_name", "phone", "preferred_language")
@@ -227,20 +229,37 @@ def membership_reject(*, membership: Membership, by: User) -> Membership:
 
 
 def membership_digest_queue(*, today) -> int:
-    """Queue today's digest of waiting memberships for each coordinator; safe to run twice.
+    """Queue today's digest for each coordinator who has not yet been told about a waiting
+    membership; safe to run twice (the key names the coordinator and the day).
 
-    Returns how many digests were queued. Nothing is queued when nothing waits.
+    A coordinator is told about a membership by the first digest queued after it was asked
+    for; the digest then lists everything still waiting. Returns how many digests were queued
+    (today's, counted again when run twice). Nothing is queued when nothing new waits.
     """
-    if not Membership.objects.pending().exists():
+    waiting = Membership.objects.pending()
+    newest_claim = waiting.aggregate(newest=Max("created_at"))["newest"]
+    if newest_claim is None:
         return 0
-    coordinators = User.objects.filter(groups__name=COORDINATOR, is_active=True).distinct()
+    coordinators = list(
+        User.objects.filter(groups__name=COORDINATOR, is_active=True).distinct().order_by("pk")
+    )
+    todays_key = f":{today.isoformat()}"
+    told_until = dict(
+        Notification.objects.filter(kind=emails.MEMBERSHIP_DIGEST, user__in=coordinators)
+        .exclude(idempotency_key__endswith=todays_key)
+        .values_list("user")
+        .annotate(last=Max("created_at"))
+    )
     queued = 0
     with transaction.atomic():
         for coordinator in coordinators:
+            last_told = told_until.get(coordinator.pk)
+            if last_told is not None and newest_claim <= last_told:
+                continue
             notify(
                 kind=emails.MEMBERSHIP_DIGEST,
                 # One digest per coordinator and day: the day is what the digest is about.
-                key=f"membership-digest:{coordinator.pk}:{today.isoformat()}",
+                key=f"membership-digest:{coordinator.pk}{todays_key}",
                 user=coordinator,
                 context={"date": today.isoformat()},
             )

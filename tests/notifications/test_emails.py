@@ -139,6 +139,37 @@ def test_no_digest_when_nothing_waits(coordinator):
     assert membership_digest_queue(today=date(2026, 11, 23)) == 0
 
 
+def test_the_digest_comes_again_only_when_a_new_membership_waits(coordinator, send_due_emails):
+    first = MembershipFactory(verified=False, role="Integrationsbeauftragte")
+    monday, tuesday, wednesday = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25)
+    assert membership_digest_queue(today=monday) == 1
+
+    # Nothing new on Tuesday: the coordinator was told on Monday.
+    assert membership_digest_queue(today=tuesday) == 0
+    assert membership_digest_queue(today=tuesday) == 0
+
+    second = MembershipFactory(verified=False, role="Sachgebietsleitung")
+    assert membership_digest_queue(today=wednesday) == 1
+    assert membership_digest_queue(today=wednesday) == 1
+    send_due_emails()
+
+    assert Notification.objects.filter(kind=MEMBERSHIP_DIGEST).count() == 2
+    assert len(mail.outbox) == 2
+    # The new digest lists everything still waiting, the older claim too.
+    assert first.role in mail.outbox[1].body and second.role in mail.outbox[1].body
+
+
+def test_the_daily_task_run_twice_sends_one_email(coordinator, send_due_emails):
+    from portal.accounts.tasks import queue_membership_digest
+
+    MembershipFactory(verified=False)
+    queue_membership_digest()
+    queue_membership_digest()
+    send_due_emails()
+
+    assert [message.to for message in mail.outbox] == [[coordinator.email]]
+
+
 def test_transactional_emails_carry_no_switch_off_link(send_due_emails):
     membership = MembershipFactory(verified=True)
     notify(
