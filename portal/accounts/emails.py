@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from portal.accounts.models import Membership, MembershipStatus
 from portal.notifications.kinds import Kind, Obsolete, register
@@ -103,6 +104,7 @@ def _notice_context(notification) -> dict:
 register(
     Kind(
         name=CONFIRM_EMAIL,
+        label=_lazy("Confirm the email address"),
         category=Category.TRANSACTIONAL,
         templates="accounts/email/confirm_email",
         build_context=_confirm_email_context,
@@ -112,6 +114,7 @@ register(
 register(
     Kind(
         name=PASSWORD_RESET,
+        label=_lazy("Reset the password"),
         category=Category.TRANSACTIONAL,
         templates="accounts/email/password_reset",
         build_context=_password_reset_context,
@@ -121,6 +124,7 @@ register(
 register(
     Kind(
         name=UNKNOWN_ACCOUNT,
+        label=_lazy("Password reset for an unknown address"),
         category=Category.TRANSACTIONAL,
         templates="accounts/email/unknown_account",
         build_context=lambda notification: _account_links(),
@@ -129,6 +133,7 @@ register(
 register(
     Kind(
         name=ACCOUNT_EXISTS,
+        label=_lazy("Sign-up with an address already registered"),
         category=Category.TRANSACTIONAL,
         templates="accounts/email/account_exists",
         build_context=lambda notification: _account_links(),
@@ -137,6 +142,7 @@ register(
 register(
     Kind(
         name=ACCOUNT_NOTICE,
+        label=_lazy("Notice about the account"),
         category=Category.TRANSACTIONAL,
         templates="accounts/email/notice",
         build_context=_notice_context,
@@ -145,6 +151,7 @@ register(
 register(
     Kind(
         name=MEMBERSHIP_VERIFIED,
+        label=_lazy("Membership confirmed"),
         category=Category.TRANSACTIONAL,
         templates="accounts/email/membership_verified",
         build_context=_membership_verified_context,
@@ -153,6 +160,7 @@ register(
 register(
     Kind(
         name=MEMBERSHIP_REJECTED,
+        label=_lazy("Membership not confirmed"),
         category=Category.TRANSACTIONAL,
         templates="accounts/email/membership_rejected",
         build_context=_membership_rejected_context,
@@ -161,6 +169,7 @@ register(
 register(
     Kind(
         name=MEMBERSHIP_DIGEST,
+        label=_lazy("Daily list of memberships to confirm"),
         category=Category.DIGEST,
         templates="accounts/email/membership_digest",
         build_context=_membership_digest_context,

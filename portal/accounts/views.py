@@ -14,7 +14,7 @@ from portal.accounts.forms import (
     SearchForm,
 )
 from portal.accounts.models import Membership, MembershipStatus
-from portal.accounts.roles import ADVISOR
+from portal.accounts.roles import ADVISOR, STAFF_ROLES
 from portal.accounts.selectors import SEARCH_LIMIT, municipality_search, organisation_search
 from portal.accounts.services import (
     membership_request,
@@ -44,7 +44,12 @@ def overview(request):
     return render(
         request,
         "accounts/overview.html",
-        {"memberships": memberships, "is_advisor": request.user.has_role(ADVISOR)},
+        {
+            "memberships": memberships,
+            "is_advisor": request.user.has_role(ADVISOR),
+            # Advisors and coordinators work for the programme: they are not asked where.
+            "works_for_the_programme": any(request.user.has_role(role) for role in STAFF_ROLES),
+        },
     )
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from portal.core.admin import AuditTrailMixin
 from portal.core.errors import DomainError
-from portal.notifications.kinds import get_kind
+from portal.notifications.kinds import get_kind, kind_label
 from portal.notifications.models import EmailPreferences, Notification, Status
 from portal.notifications.services import notification_retry
 
@@ -19,7 +19,7 @@ class KindFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         # Only kinds that occur, without a query per kind.
         kinds = Notification.objects.order_by("kind").values_list("kind", flat=True).distinct()
-        return [(kind, kind) for kind in kinds]
+        return sorted(((kind, kind_label(kind)) for kind in kinds), key=lambda pair: str(pair[1]))
 
     def queryset(self, request, queryset):
         if self.value():
@@ -31,7 +31,7 @@ class KindFilter(admin.SimpleListFilter):
 class NotificationAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
-        "kind",
+        "kind_shown",
         "to_email",
         "status_badge",
         "due_at",
@@ -45,7 +45,10 @@ class NotificationAdmin(AuditTrailMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["retry_failed"]
     fieldsets = [
-        (None, {"fields": ["kind", "status", "user", "to_email", "language", "idempotency_key"]}),
+        (
+            None,
+            {"fields": ["kind_shown", "status", "user", "to_email", "language", "idempotency_key"]},
+        ),
         (
             _("Schedule"),
             {
@@ -64,6 +67,10 @@ class NotificationAdmin(AuditTrailMixin, admin.ModelAdmin):
         # The row is its own log; the trail holds what people did to it (sent it again).
         (_("History"), {"fields": ["created_at", "updated_at", "audit_trail"]}),
     ]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_shown(self, notification):
+        return kind_label(notification.kind)
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, notification):
@@ -91,6 +98,7 @@ class NotificationAdmin(AuditTrailMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [
             *[field.name for field in Notification._meta.fields if field.name != "id"],
+            "kind_shown",
             "status_badge",
             "context_shown",
             "body",

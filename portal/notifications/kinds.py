@@ -8,6 +8,8 @@ templates, and a function that turns the row's JSON context of ids into template
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from portal.notifications.models import Category
 
 
@@ -33,6 +35,8 @@ class Kind:
     build_context: Callable = field(default=_ids_only)
     # False for emails with secret links (password reset): their bodies are not stored.
     keep_body: bool = True
+    # What the email is, in words, for the outbox in the admin (gettext_lazy).
+    label: str = ""
 
     @property
     def optional(self) -> bool:
@@ -58,3 +62,37 @@ def get_kind(name: str) -> Kind:
 
 def all_kinds() -> list[Kind]:
     return sorted(_registry.values(), key=lambda kind: kind.name)
+
+
+# Labels of kinds whose app registers them without one yet; an app's own label wins.
+_LABELS = {
+    "consultation_received": _("Request received"),
+    "consultation_new": _("New request (to coordinators)"),
+    "consultation_assigned": _("Advisor assigned"),
+    "consultation_concluded": _("Advice concluded"),
+    "consultation_ended": _("Request ended"),
+    "consultation_follow_up": _("Questions after the advice"),
+    "consultation_message": _("New message about a request"),
+    "consultation_documents": _("New documents for a request"),
+    "consultation_digest": _("Daily list of requests to triage"),
+    "appointment_booked": _("Appointment booked"),
+    "appointment_moved": _("Appointment moved"),
+    "appointment_updated": _("Appointment changed"),
+    "appointment_cancelled": _("Appointment cancelled"),
+    "appointment_reminder": _("Appointment reminder"),
+    "training_registered": _("Course registration"),
+    "training_waitlisted": _("Course waiting list"),
+    "training_promoted": _("Course place from the waiting list"),
+    "training_cancelled": _("Course registration cancelled"),
+    "training_reminder": _("Course reminder"),
+    "training_date_cancelled": _("Course date cancelled"),
+    "training_follow_up": _("Questions after the course"),
+}
+
+
+def kind_label(name: str) -> str:
+    """The words for an email kind; the code itself when nobody gave it words."""
+    kind = _registry.get(name)
+    if kind is not None and kind.label:
+        return kind.label
+    return _LABELS.get(name, name)
