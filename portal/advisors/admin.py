@@ -9,6 +9,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.roles import is_coordinating
@@ -96,7 +97,20 @@ class TopicAdmin(ServicesOnlyMixin, AuditTrailMixin, admin.ModelAdmin):
         return topic.advisor_count
 
 
-class WindowInlineFormSet(forms.BaseInlineFormSet):
+class LabelledRowsFormSet(forms.BaseInlineFormSet):
+    """A tabular inline's inputs named for assistive technology: the column heading is no
+    `<label>`, so each input and select carries its column and row ("Weekday, row 2")."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)  # adds DELETE, so the names are set after it
+        for field in form.fields.values():
+            label = capfirst(field.label or "")
+            if index is not None:
+                label = _("%(column)s, row %(row)s") % {"column": label, "row": index + 1}
+            field.widget.attrs["aria-label"] = label
+
+
+class WindowInlineFormSet(LabelledRowsFormSet):
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -118,6 +132,7 @@ class WeeklyWindowInline(admin.TabularInline):
 
 class AbsenceInline(admin.TabularInline):
     model = Absence
+    formset = LabelledRowsFormSet
     extra = 0
 
 
@@ -127,6 +142,9 @@ class AdvisorProfileAdminForm(forms.ModelForm):
     class Meta:
         model = AdvisorProfile
         fields = ["photo"]  # the admin adds the fields of its fieldsets
+        # Checkboxes, not Django's two-box picker: that one names plain spans with aria-label
+        # and speaks English ("Choose all") beside the German topics.
+        widgets = {"topics": forms.CheckboxSelectMultiple}
 
 
 @admin.register(AdvisorProfile)
@@ -137,7 +155,6 @@ class AdvisorProfileAdmin(ServicesOnlyMixin, AuditTrailMixin, admin.ModelAdmin):
     search_fields = ["user__full_name", "user__email", "slug"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
-    filter_horizontal = ["topics"]
     inlines = [WeeklyWindowInline, AbsenceInline]
     fieldsets = [
         (None, {"fields": ["user", "slug", "is_public", "max_open_cases", "photo"]}),

@@ -136,7 +136,9 @@ class AdvisorProfile(models.Model):
         _("short name in addresses"),
         max_length=80,
         unique=True,
-        help_text=_("Part of the profile's address: /advisors/<short name>/."),
+        help_text=_(
+            "Part of the profile's address, for example anna-schmidt in /advisors/anna-schmidt/."
+        ),
     )
     photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
     role_de = models.CharField(_("role (German)"), max_length=120, blank=True)
