@@ -31,6 +31,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from consultations import selectors, services
+from consultations.desk import MinutesMissingFilter
 from consultations.documents import check_upload
 from consultations.errors import ConsultationError
 from consultations.models import (
@@ -397,6 +398,7 @@ class ConsultationAdmin(AuditTrailMixin, SimpleHistoryAdmin):
         "topics",
         AdvisorFilter,
         AgeFilter,
+        MinutesMissingFilter,
     ]
     search_fields = [
         "reference",

@@ -10,8 +10,8 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self):
-        # The kernel's registries: the workflow's steps, the signed links, the demo data.
-        from consultations import links, steps  # noqa: F401
+        # The kernel's registries: the workflow's steps, the signed links, the desk, the demo data.
+        from consultations import desk, links, steps  # noqa: F401
         from consultations.demo import load_demo
         from portal.core.registry import demo_data
 

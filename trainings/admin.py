@@ -27,6 +27,7 @@ from portal.core.admin import AuditTrailMixin, RefusedSaveMixin, StepPagesMixin
 from portal.core.errors import DomainError, show_error
 from portal.core.workflows import steps_of
 from trainings import selectors, services
+from trainings.desk import AttendanceMissingFilter, WaitingWithFreeSeatFilter
 from trainings.exports import participants_csv
 from trainings.models import (
     COURSE_DATE,
@@ -225,7 +226,7 @@ class CourseDateAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admin.M
     }
     formfield_overrides = URL_FIELDS
     list_display = ["__str__", "place_display", "status", "seats_display", "links"]
-    list_filter = ["status", "course__format", "state", "course"]
+    list_filter = ["status", "course__format", "state", "course", AttendanceMissingFilter]
     search_fields = ["course__title", "venue", "town"]
     date_hierarchy = "start"
     readonly_fields = ["status", "cancelled_reason", "audit_trail"]
@@ -335,7 +336,7 @@ class CourseDateAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admin.M
 class RegistrationAdmin(StepPagesMixin, AuditTrailMixin, admin.ModelAdmin):
     workflow = REGISTRATION
     list_display = ["person", "course", "date", "status", "body_display", "created_at"]
-    list_filter = ["status", "course"]
+    list_filter = ["status", "course", WaitingWithFreeSeatFilter]
     search_fields = ["person__email", "person__full_name", "course__title"]
     list_select_related = ["person", "course", "date", "municipality", "organisation"]
     readonly_fields = [

@@ -11,7 +11,7 @@ class TrainingsConfig(AppConfig):
 
     def ready(self):
         from portal.core.registry import demo_data
-        from trainings import links, steps  # noqa: F401 (they register with the kernel)
+        from trainings import desk, links, steps  # noqa: F401 (they register with the kernel)
         from trainings.demo import load_demo
 
         demo_data.register("trainings", after=("accounts",))(load_demo)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.core import views
+from portal.core import desk_views, views
 
 app_name = "core"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("language/", views.set_language, name="set_language"),
     path("info/<slug:slug>/", views.page, name="page"),
+    path("desk/", desk_views.desk_view, name="desk"),
 ]
