@@ -41,14 +41,14 @@ class UserAdmin(AuditTrailMixin, DjangoUserAdmin):
             _("Roles and permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
         (_("History"), {"fields": ["audit_trail"]}),
     ]
     # What coordinators see: no password hash, no permission lists; all of it read-only.
     coordinator_fieldsets = [
         (None, {"fields": ["email", "full_name", "phone", "preferred_language"]}),
         (_("Roles"), {"fields": ["is_active", "is_staff", "roles"]}),
-        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
         (_("History"), {"fields": ["audit_trail"]}),
     ]
     add_fieldsets = [
