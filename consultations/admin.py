@@ -48,8 +48,8 @@ from consultations.permissions import may_act
 from portal.accounts.roles import is_coordinating
 from portal.advisors.models import AdvisorProfile
 from portal.advisors.selectors import advisors_ranked
-from portal.core.admin import AuditTrailMixin
-from portal.core.errors import DomainError, show_error
+from portal.core.admin import AuditTrailMixin, RefusedSaveMixin
+from portal.core.errors import show_error
 from portal.core.workflows import open_steps, steps_of
 
 
@@ -376,7 +376,7 @@ class StepForm(forms.Form):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(AuditTrailMixin, SimpleHistoryAdmin):
+class ConsultationAdmin(RefusedSaveMixin, AuditTrailMixin, SimpleHistoryAdmin):
     # Seven narrow columns: beside the menu and the filters they fit 1280 pixels without
     # scrolling sideways (tests/e2e/test_consultations.py); the format is a filter.
     list_display = [
@@ -535,33 +535,6 @@ class ConsultationAdmin(AuditTrailMixin, SimpleHistoryAdmin):
 
     # -- saving through the services -----------------------------------------------------
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """Django saves a change form in one transaction; a refusal from any inline's service
-        leaves it by an exception, so nothing of the save remains. The form is then shown
-        again as it was filled in, with the reason as the form's error (see `get_form`)
-        instead of "changed successfully"."""
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except (DomainError, ValidationError) as error:
-            if request.method != "POST" or getattr(request, "_refusal", None) is not None:
-                raise
-            request._refusal = _as_domain_error(error)
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        if getattr(request, "_refusal", None) is None:
-            return form
-
-        class Refused(form):
-            """Shown again after a refusal: invalid, so the admin saves nothing this time."""
-
-            def clean(self):
-                super().clean()
-                raise ValidationError(request._refusal.message)
-
-        return Refused
-
     def save_model(self, request, obj, form, change):
         pass  # every field of the case itself is read-only; inlines are saved below
 
@@ -658,12 +631,6 @@ class ConsultationAdmin(AuditTrailMixin, SimpleHistoryAdmin):
             "allowed": may_act(request.user, consultation, step.name),
         }
         return TemplateResponse(request, "admin/consultations/consultation/action.html", context)
-
-
-def _as_domain_error(error) -> DomainError:
-    if isinstance(error, DomainError):
-        return error
-    return ConsultationError("; ".join(error.messages))
 
 
 @admin.register(Feedback)
