@@ -6,13 +6,14 @@ that call the services, which check who may do what and leave audit entries: ver
 reject a membership, give the integration officer role.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.accounts.models import Membership, Municipality, Organisation, User
-from portal.accounts.roles import ADVISOR, COORDINATOR, INTEGRATION_OFFICER
+from portal.accounts.roles import ADVISOR, COORDINATOR, INTEGRATION_OFFICER, role_label
 from portal.accounts.services import (
     membership_reject,
     membership_verify,
@@ -39,7 +40,8 @@ class UserAdmin(AuditTrailMixin, DjangoUserAdmin):
         (_("Person"), {"fields": ["full_name", "phone", "preferred_language"]}),
         (
             _("Roles and permissions"),
-            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+            # Roles are groups (roles.py); permissions given to one person would bypass them.
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups"]},
         ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
         (_("History"), {"fields": ["audit_trail"]}),
@@ -55,10 +57,20 @@ class UserAdmin(AuditTrailMixin, DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
     ]
     readonly_fields = ["last_login", "date_joined", "roles", "audit_trail"]
+    # Checkboxes, not Django's two-box picker, whose label icons are spans with aria-label.
+    filter_horizontal = []
     actions = ["grant_officer", "grant_advisor", "grant_coordinator"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            field.label_from_instance = lambda group: role_label(group.name)
+        return field
 
     # Only superusers change, add or delete accounts. Without the change permission the
     # admin's password form (admin/accounts/user/<id>/password/) answers 403 as well.
@@ -81,7 +93,7 @@ class UserAdmin(AuditTrailMixin, DjangoUserAdmin):
 
     @admin.display(description=_("roles"))
     def roles(self, user):
-        return ", ".join(group.name for group in user.groups.all())
+        return ", ".join(str(role_label(group.name)) for group in user.groups.all())
 
     def _grant(self, request, queryset, role):
         granted = 0

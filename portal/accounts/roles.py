@@ -6,11 +6,24 @@ Roles are Django groups; the groups themselves are created by a data migration
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
 
 # The names live in the kernel, so that its access rules can name roles without this app;
 # the apps keep importing them from here.
 from portal.core.roles import ADVISOR, COORDINATOR, INTEGRATION_OFFICER
 from portal.core.roles import ROLES as ROLES
+
+# The roles in words, where the admin would otherwise show the group's code name.
+ROLE_LABELS = {
+    INTEGRATION_OFFICER: _("Integration officer"),
+    ADVISOR: _("Advisor"),
+    COORDINATOR: _("Coordinator"),
+}
+
+
+def role_label(name: str) -> str:
+    return ROLE_LABELS.get(name, name)
+
 
 # Advisors and coordinators work in the admin, so they are staff; officers never are.
 STAFF_ROLES = frozenset({ADVISOR, COORDINATOR})

@@ -64,6 +64,18 @@ class ServicesOnlyMixin:
             return HttpResponseRedirect(request.get_full_path())
 
 
+class TopicRowForm(forms.ModelForm):
+    """A row of the topic list: its inputs named by column and topic ("Active: Dialog")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = _("%(column)s: %(row)s") % {
+                "column": capfirst(field.label or ""),
+                "row": self.instance.name_de,
+            }
+
+
 @admin.register(Topic)
 class TopicAdmin(ServicesOnlyMixin, AuditTrailMixin, admin.ModelAdmin):
     list_display = ["name_de", "name_en", "slug", "active", "position", "advisor_count"]
@@ -76,6 +88,9 @@ class TopicAdmin(ServicesOnlyMixin, AuditTrailMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(advisor_count=Count("advisors"))
+
+    def get_changelist_form(self, request, **kwargs):
+        return type("TopicRowForm", (TopicRowForm, super().get_changelist_form(request)), {})
 
     def save_model(self, request, obj, form, change):
         """Through the services, also for the rows edited in the list."""

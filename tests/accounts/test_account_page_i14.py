@@ -48,3 +48,17 @@ def test_the_admin_greets_with_the_full_name_and_links_the_accessibility_stateme
     assert "Dr. Miriam Hoffmann-Yilmaz</strong>" in content
     assert reverse("core:page", kwargs={"slug": "barrierefreiheit"}) in content
     assert "css/admin.css" in content
+
+
+@pytest.mark.django_db
+def test_the_user_form_names_the_roles_in_words_with_checkboxes(client):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    advisor = UserFactory(roles=["advisor"])
+    client.force_login(superuser)
+
+    content = client.get(reverse("admin:accounts_user_change", args=[advisor.pk])).content.decode()
+
+    assert 'type="checkbox" name="groups"' in content
+    assert "Berater:in</label>" in content
+    assert "selectfilter" not in content
+    assert 'name="user_permissions"' not in content

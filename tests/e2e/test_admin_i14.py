@@ -4,6 +4,7 @@ and outbox (14.12)."""
 from datetime import date, time
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from portal.accounts.emails import MEMBERSHIP_DIGEST
@@ -86,3 +87,35 @@ def test_the_outbox_lists_kinds_in_words(new_page, transactional_db):
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
     page.screenshot(path=f"{SHOTS}/admin-outbox.png", full_page=True)
+
+
+def test_the_accounts_and_advisors_admin_pages_read_in_german_without_axe_violations(
+    new_page, profile
+):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(verified=False, role="Integrationsbeauftragte")
+    superuser = UserFactory(is_staff=True, is_superuser=True, full_name="Sam Admin")
+    page = new_page(user=superuser, viewport=WIDE)
+    pages = {
+        "index": reverse("admin:index"),
+        "users": reverse("admin:accounts_user_changelist"),
+        "user": reverse("admin:accounts_user_change", args=[profile.user.pk]),
+        "memberships": reverse("admin:accounts_membership_changelist"),
+        "advisors": reverse("admin:advisors_advisorprofile_changelist"),
+        "topics": reverse("admin:advisors_topic_changelist"),
+    }
+    found = {}
+    for name, url in pages.items():
+        page.goto(url)
+        page.screenshot(path=f"{SHOTS}/admin-{name}.png", full_page=True)
+        violations = axe_violations(page)
+        if violations:
+            found[name] = describe_violations(violations)
+        # Django's German lacks its 5.2 picker buttons ("Choose all Gruppen"): the project's
+        # djangojs catalogue supplies them (issue 14.12).
+        content = page.locator("#content").inner_text()
+        if (settings.BASE_DIR / "locale/de/LC_MESSAGES/djangojs.mo").exists():
+            assert "Choose all" not in content, name
+        assert "Datumsangaben" not in content, name
+    assert not found, found
