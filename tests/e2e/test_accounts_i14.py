@@ -1,10 +1,12 @@
 """Issue 14 in the browser: the accounts pages an officer sees."""
 
+import pytest
 from django.urls import reverse
 
 from portal.accounts.models import Municipality
-from tests.e2e.conftest import NARROW, WIDE
-from tests.factories import MunicipalityFactory, UserFactory
+from portal.advisors.models import Topic
+from tests.e2e.conftest import NARROW, WIDE, axe_violations, describe_violations
+from tests.factories import AdvisorProfileFactory, MunicipalityFactory, UserFactory
 
 
 def test_the_municipality_search_shows_results_as_you_type(new_page, transactional_db):
@@ -38,3 +40,30 @@ def test_the_organisation_search_loads_htmx_and_pages_without_search_do_not(
 
     page.goto(reverse("accounts:overview"))
     assert page.evaluate("typeof window.htmx") == "undefined"
+
+
+# --- Matching (issue 14.9) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "viewport"), [("de", WIDE), ("en", NARROW)])
+def test_each_match_says_which_wishes_it_meets(new_page, transactional_db, language, viewport):
+    topic, _created = Topic.objects.get_or_create(
+        slug="bestattung", defaults={"name_de": "Bestattung", "name_en": "Burial"}
+    )
+    AdvisorProfileFactory(
+        user__full_name="Samira Haddad", topics=[topic], languages=["de", "ar"], states=["14"]
+    )
+    AdvisorProfileFactory(user__full_name="Bernd Ohne", topics=[topic], states=["14"])
+    page = new_page(language=language, viewport=viewport)
+
+    page.goto(reverse("advisors:match") + "?topics=bestattung&language=ar&state=14&mode=video")
+
+    cards = page.locator(".match-reasons")
+    first, second = cards.nth(0).inner_text(), cards.nth(1).inner_text()
+    arabic = "Arabisch" if language == "de" else "Arabic"
+    assert arabic in first and "Haddad" in page.locator("main").inner_text()
+    assert arabic in second  # "does not speak Arabic", and ranked second
+    assert "of your topic" not in first
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
+    page.screenshot(path=f"/tmp/h6shots/match-{language}.png", full_page=True)
