@@ -322,7 +322,9 @@ class CourseDate(models.Model):
         _("online"), default=False, help_text=_("Held as a video meeting (or hybrid).")
     )
     venue = models.CharField(_("venue"), max_length=200, blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    address = models.CharField(
+        pgettext_lazy("street address", "address"), max_length=300, blank=True
+    )
     town = models.CharField(_("town"), max_length=120, blank=True)
     state = models.CharField(
         _("federal state"), max_length=2, choices=FederalState.choices, blank=True

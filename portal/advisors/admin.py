@@ -36,25 +36,17 @@ from portal.advisors.services import (
     topic_update,
     weekly_windows_replace,
 )
-from portal.core.admin import AuditTrailMixin
+from portal.core.admin import AuditTrailMixin, RefusedSaveMixin
 from portal.core.errors import DomainError, show_error
 
 
-class ServicesOnlyMixin:
+class ServicesOnlyMixin(RefusedSaveMixin):
     """The admin saves through the services; when one refuses, nothing of the save stays.
 
-    The admin runs a change form's whole save (the object, its inlines, its many-to-many
-    fields) and a list's edited rows in one transaction. A service's DomainError leaves that
-    transaction, which rolls everything back, and comes back as an error message on the page
-    the person was on.
+    A change form that a service refuses is shown again with what was typed and the reason
+    (the kernel's `RefusedSaveMixin`). A list's edited rows are saved in one transaction too;
+    a refusal there rolls them all back and comes back as an error message on the list.
     """
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            show_error(request, error)
-            return HttpResponseRedirect(request.get_full_path())
 
     def changelist_view(self, request, extra_context=None):
         try:
