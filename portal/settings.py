@@ -179,7 +179,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Languages: German first, English second.
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# `locale` is the project's catalogue (`make messages` extracts into it); `locale_overrides`
+# holds only German wording of other packages' messages (allauth's informal "du", some of
+# Django admin's labels) in the portal's formal "Sie". Both win over the packages' own.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 USE_I18N = True
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True

@@ -18,20 +18,7 @@ from django.utils import translation
 
 from tests.factories import UserFactory
 
-
-def _catalogue_overrides_allauth() -> bool:
-    with translation.override("de"):
-        return translation.gettext("You have signed out.") == "Sie haben sich abgemeldet."
-
-
-# Until the formal German of allauth's messages is in locale/de (issue 14.2), the tests say
-# what still says "du"; once it is there they must pass.
-pytestmark = pytest.mark.xfail(
-    not _catalogue_overrides_allauth(),
-    reason="locale/de does not yet override allauth's informal German",
-    strict=False,
-)
-
+# allauth's own German says "du"; locale_overrides/de gives its messages in "Sie".
 INFORMAL = re.compile(r"\b(du|dein\w*|dich|dir)\b", re.IGNORECASE)
 ALLAUTH_TEMPLATES = Path(allauth.__file__).parent / "templates"
 
