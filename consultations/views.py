@@ -63,11 +63,7 @@ def consultation_new(request):
         return render(
             request,
             "consultations/not_yet.html",
-            {
-                "pending": memberships.pending().select_related(
-                    "municipality", "organisation"
-                )
-            },
+            {"pending": memberships.pending().select_related("municipality", "organisation")},
         )
     advisor_slug = request.GET.get("advisor", "")
     form = ConsultationForm(

@@ -178,9 +178,7 @@ def register(request, slug):
             "trainings/not_yet.html",
             {
                 "course": course,
-                "pending": memberships.pending().select_related(
-                    "municipality", "organisation"
-                ),
+                "pending": memberships.pending().select_related("municipality", "organisation"),
             },
         )
     existing = course.registrations.active().filter(person=request.user).first()
