@@ -19,8 +19,9 @@ install: $(INSTALLED)
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# Links in the demo's emails and calendar files follow HOST and PORT (see SITE_URL).
 demo: migrate
-	$(PY) manage.py seed_demo
+	PORTAL_HOST=$(HOST) PORTAL_PORT=$(PORT) $(PY) manage.py seed_demo
 
 # The embedded default: SQLite, no Redis, emails as files under var/mail/, and a Celery
 # worker with embedded beat on a broker in var/celery/, so background jobs really run.

@@ -50,3 +50,5 @@ def test_make_run_hands_its_host_and_port_to_the_web_process_and_the_worker():
     assert "export PORTAL_HOST=localhost PORTAL_PORT=8101" in dry_run
     assert dry_run.index("PORTAL_PORT=8101") < dry_run.index("celery -A portal worker")
     assert "runserver localhost:8101" in dry_run
+    # The demo's emails are written before the server starts: their links follow too.
+    assert "PORTAL_HOST=localhost PORTAL_PORT=8101 .venv/bin/python manage.py seed_demo" in dry_run
