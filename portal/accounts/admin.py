@@ -20,7 +20,7 @@ from portal.accounts.services import (
     register_entry_save,
     user_grant_role,
 )
-from portal.core.admin import AuditTrailMixin
+from portal.core.admin import AuditTrailMixin, ReadOnlyAdminMixin
 from portal.core.errors import DomainError, show_error
 
 
@@ -160,7 +160,7 @@ class OrganisationAdmin(RegisterEntryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(AuditTrailMixin, admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdminMixin, AuditTrailMixin, admin.ModelAdmin):
     """Memberships are asked for in the portal and decided here, by the actions only."""
 
     list_display = ["user", "body", "role", "status", "created_at", "verified_by"]
@@ -192,17 +192,8 @@ class MembershipAdmin(AuditTrailMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return Membership.objects.visible_to(request.user).select_related(*self.list_select_related)
 
-    # Nobody edits, adds or deletes a membership here: the person asks in the portal, a
-    # coordinator decides through the actions, and a rejected request stays as a record.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+    # Read-only (ReadOnlyAdminMixin): the person asks in the portal, a coordinator decides
+    # through the actions, and a rejected request stays as a record.
     def has_decide_permission(self, request):
         return request.user.has_perm("accounts.decide_membership")
 

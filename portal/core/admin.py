@@ -40,8 +40,22 @@ class AuditTrailMixin:
         return render_to_string("admin/core/audit_trail.html", {"entries": entries})
 
 
+class ReadOnlyAdminMixin:
+    """Rows nobody adds, edits or deletes in the admin: written only by services (the audit
+    trail, the outbox, decided memberships). Actions that call services stay possible."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The whole trail, read-only, for superusers (coordinators see it on each object)."""
 
     list_display = ["at", "actor", "kind", "action", "object_repr", "from_status", "to_status"]
@@ -55,15 +69,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RefusedSaveMixin:

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.core.admin import AuditTrailMixin
+from portal.core.admin import AuditTrailMixin, ReadOnlyAdminMixin
 from portal.core.errors import DomainError
 from portal.notifications.kinds import get_kind, kind_label
 from portal.notifications.models import EmailPreferences, Notification, Status
@@ -28,7 +28,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(AuditTrailMixin, admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, AuditTrailMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "kind_shown",
@@ -104,15 +104,6 @@ class NotificationAdmin(AuditTrailMixin, admin.ModelAdmin):
             "body",
             "audit_trail",
         ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_retry_permission(self, request):
         return request.user.has_perm("notifications.retry_notification")
