@@ -19,7 +19,7 @@ from trainings.models import (
     Rating,
     certificate_code_as_issued,
 )
-from trainings.templatetags.content_language import german, page_is_german, shown_in_german
+from portal.core.templatetags.content_language import german, page_is_german, shown_in_german
 
 
 def _months(now: datetime, count: int = 12) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ German and browsers hyphenate it as German; on German pages nothing is added.
     <span{% lang_de topic "name" %}>{{ topic.name }}</span>    (German unless `name_en` is shown)
     {% blocktranslate with title=course.title|german %}Register for “{{ title }}”…
 
-Nothing here is specific to courses: the tags may move to the kernel for the other apps.
+Nothing here is specific to courses: advisors and consultations use it for topic names too.
 """
 
 from django import template
