@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from consultations.forms import CHECK, MembershipChoiceField
 from portal.accounts.models import FederalState, Membership
 from portal.advisors.models import Topic
+from portal.core.templatetags.content_language import german, page_is_german, shown_in_german
 from trainings.models import (
     CourseDate,
     CourseFeedback,
@@ -19,7 +20,6 @@ from trainings.models import (
     Rating,
     certificate_code_as_issued,
 )
-from portal.core.templatetags.content_language import german, page_is_german, shown_in_german
 
 
 def _months(now: datetime, count: int = 12) -> list[tuple[str, str]]:
