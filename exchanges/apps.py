@@ -1,4 +1,5 @@
-"""Exchange rounds between municipalities, questions in advance and documentation."""
+"""Exchange rounds between municipalities, public events with guests, questions in advance,
+documentation with follow-up items, and the library of practice examples (issue 15)."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _

@@ -14,6 +14,7 @@ urlpatterns = [
     path("consultations/", include("consultations.urls")),
     path("trainings/", include("trainings.urls")),
     path("certificates/", include("trainings.certificate_urls")),
+    path("exchanges/", include("exchanges.urls")),
     path("me/emails/", include("portal.notifications.urls")),
     path("me/", include("portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -211,3 +211,62 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     municipality = factory.SubFactory(MunicipalityFactory)
     status = "confirmed"
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class ExchangeRoundFactory(factory.django.DjangoModelFactory):
+    """An open working session in Leipzig four weeks ahead, 30 seats, open to every state and
+    to municipal staff (add themes and moderators where a test needs them)."""
+
+    class Meta:
+        model = "exchanges.ExchangeRound"
+
+    title = factory.Sequence(lambda n: f"Austauschrunde Bestattungskultur {n}")
+    slug = factory.Sequence(lambda n: f"austauschrunde-{n}")
+    summary = "Kommunen berichten, wie sie muslimische Grabfelder eingerichtet haben."
+    format = "working_session"
+    mode = "in_person"
+    start = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=28)).replace(
+            hour=9, minute=0, second=0, microsecond=0
+        )
+    )
+    end = factory.LazyAttribute(lambda round: round.start + timedelta(hours=5))
+    venue = "Neues Rathaus"
+    address = "Martin-Luther-Ring 4"
+    town = "Leipzig"
+    venue_state = FederalState.SACHSEN
+    audience = "municipal"
+    capacity = 30
+    status = "open"
+
+
+class RoundRegistrationFactory(factory.django.DjangoModelFactory):
+    """A member's confirmed registration written directly (no service, no emails)."""
+
+    class Meta:
+        model = "exchanges.RoundRegistration"
+
+    round = factory.SubFactory(ExchangeRoundFactory)
+    person = factory.SubFactory(UserFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    state = factory.LazyAttribute(lambda registration: registration.municipality.state)
+    status = "confirmed"
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class PracticeExampleFactory(factory.django.DjangoModelFactory):
+    """A published practice example of a municipality (add topics where a test needs them)."""
+
+    class Meta:
+        model = "exchanges.PracticeExample"
+
+    title = factory.Sequence(lambda n: f"Grabfeld im kommunalen Friedhof {n}")
+    slug = factory.Sequence(lambda n: f"praxisbeispiel-{n}")
+    municipality = factory.SubFactory(MunicipalityFactory)
+    situation = "Muslimische Familien ließen ihre Angehörigen im Herkunftsland bestatten."
+    action = "Die Stadt richtete gemeinsam mit zwei Moscheegemeinden ein Grabfeld ein."
+    effort = "Zwei Jahre Abstimmung, eine Satzungsänderung, kleine bauliche Anpassungen."
+    outcome = "Seit der Eröffnung finden jährlich etwa zwanzig Bestattungen statt."
+    author = factory.SubFactory(UserFactory)
+    status = "published"
+    published_at = factory.LazyFunction(timezone.now)

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from consultations.services import appointment_token, feedback_token
 from portal.core.access import PUBLIC, ROLE_PREFIX, RULES, SIGNED_LINK, roles_of
 from portal.notifications.rendering import unsubscribe_token
+from tests.exchanges import access_samples as exchange_samples
 from tests.factories import (
     AdvisorProfileFactory,
     AppointmentFactory,
@@ -47,7 +48,9 @@ OWN = sorted(own_patterns(), key=lambda item: item[0])
 def sample_url(name):
     """A URL for the pattern, with arguments that exist (or belong to someone else)."""
     kwargs = {}
-    if name == "core:page":
+    if name.startswith("exchanges:"):
+        kwargs = exchange_samples.kwargs_for(name)
+    elif name == "core:page":
         kwargs = {"slug": "impressum"}
     elif name == "accounts:membership_withdraw":
         kwargs = {"pk": MembershipFactory().pk}
@@ -111,7 +114,7 @@ CASE_URLS = {
 # A participant's own registration: someone else's answers 404 (tests/trainings).
 REGISTRATION_URLS = {"trainings:cancel", "trainings:certificate"}
 POST_ONLY = {"consultations:withdraw", "consultations:message", "accounts:membership_withdraw"}
-POST_ONLY |= {"consultations:documents_add"}
+POST_ONLY |= {"consultations:documents_add"} | exchange_samples.POST_ONLY
 
 
 def forged_url(name):
@@ -156,7 +159,12 @@ def test_signed_in_officers_reach_every_view_but_not_other_peoples_data(
 
     response = client.post(url) if name in POST_ONLY or "language" in name else client.get(url)
 
-    if name in {"accounts:membership_withdraw", "advisors:photo"} | CASE_URLS | REGISTRATION_URLS:
+    if name in (
+        {"accounts:membership_withdraw", "advisors:photo"}
+        | CASE_URLS
+        | REGISTRATION_URLS
+        | exchange_samples.OTHERS_404
+    ):
         assert response.status_code == 404  # someone else's membership or request, a hidden profile
     elif view.access_rule.startswith(ROLE_PREFIX):
         assert response.status_code == 404  # a page of another role does not exist for them

@@ -1,0 +1,3 @@
+"""Views of exchange rounds: moderation (see exchanges/urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Views of exchange rounds: practice (see exchanges/urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Views of exchange rounds: public (see exchanges/urls.py)."""
+
+urlpatterns = []

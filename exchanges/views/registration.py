@@ -1,0 +1,3 @@
+"""Views of exchange rounds: registration (see exchanges/urls.py)."""
+
+urlpatterns = []
