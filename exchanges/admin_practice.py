@@ -1,0 +1,1 @@
+"""The admin of practice examples: coordinators review, publish or send back."""

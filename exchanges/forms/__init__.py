@@ -1,0 +1,1 @@
+"""Forms of exchange rounds, one module per area (see `exchanges/views/`)."""
