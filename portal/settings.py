@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Guest forms of public events (portal.core.guests): posts per client address, e.g. "10/h".
+GUEST_RATE_LIMIT = env.str("GUEST_RATE_LIMIT", default="10/h")
+# django-ratelimit knows Django's own Redis cache only by an unlisted name (W001), although
+# it increments atomically. The local memory cache of the embedded default (no REDIS_URL) is
+# not shared between processes (E003): fine for one local `runserver`, so silenced only there.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if not REDIS_URL:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
