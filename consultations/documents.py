@@ -1,109 +1,17 @@
-"""Attachments: the type is read from the file's content, never from its name.
+"""Attachments of requests and cases: checked by content, size and number with the kernel's
+upload checks (`portal/core/uploads.py`), which other apps' uploads share."""
 
-A renamed program (`invoice.pdf` that starts with `MZ`) or a zip archive pretending to be a
-Word document is refused; only the first bytes and, for DOCX and ODT, the archive's table of
-contents are read, so checking a 10 MB file costs next to nothing.
-"""
-
-import zipfile
-from dataclasses import dataclass
-
-from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext_lazy as _
-
-MAX_BYTES = 10 * 1024 * 1024
-MAX_FILES = 5
-ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-
-
-@dataclass(frozen=True)
-class DocumentType:
-    label: str
-    content_type: str
-    extension: str
-
-
-PDF = DocumentType("PDF", "application/pdf", "pdf")
-DOCX = DocumentType(
-    "DOCX",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "docx",
+from portal.core.uploads import (  # noqa: F401 (the names consultations and its tests use)
+    ALLOWED_LABELS,
+    DOCX,
+    JPEG,
+    MAX_BYTES,
+    MAX_FILES,
+    ODT,
+    PDF,
+    PNG,
+    DocumentType,
+    check_upload,
+    check_uploads,
+    sniff,
 )
-ODT = DocumentType("ODT", ODT_MIMETYPE.decode(), "odt")
-JPEG = DocumentType("JPEG", "image/jpeg", "jpg")
-PNG = DocumentType("PNG", "image/png", "png")
-ALLOWED_LABELS = "PDF, DOCX, ODT, JPEG, PNG"
-
-
-def sniff(upload) -> DocumentType | None:
-    """The document type the content shows, or None for anything else."""
-    upload.seek(0)
-    head = upload.read(64)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"PK\x03\x04"):
-        return _office_type(upload)
-    return None
-
-
-def _office_type(upload) -> DocumentType | None:
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
-                return ODT
-            if "[Content_Types].xml" in names and "word/document.xml" in names:
-                return DOCX
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        return None
-    finally:
-        upload.seek(0)
-    return None
-
-
-def check_upload(upload) -> DocumentType:
-    """The upload's type; ValidationError with a message naming the file otherwise."""
-    if upload.size > MAX_BYTES:
-        raise ValidationError(
-            _("“%(name)s” is %(size)s; a file may be at most 10 MB."),
-            code="too_large",
-            params={"name": upload.name, "size": filesizeformat(upload.size)},
-        )
-    if upload.size == 0:
-        raise ValidationError(_("“%(name)s” is empty."), code="empty", params={"name": upload.name})
-    kind = sniff(upload)
-    if kind is None:
-        raise ValidationError(
-            _(
-                "“%(name)s” is not a PDF, DOCX, ODT, JPEG or PNG file, whatever its name says. "
-                "Please attach one of these types."
-            ),
-            code="wrong_type",
-            params={"name": upload.name},
-        )
-    return kind
-
-
-def check_uploads(uploads: list) -> list[tuple[object, DocumentType]]:
-    """Every upload checked; all problems reported at once."""
-    if len(uploads) > MAX_FILES:
-        raise ValidationError(
-            _("You attached %(count)d files; at most %(max)d are possible."),
-            code="too_many",
-            params={"count": len(uploads), "max": MAX_FILES},
-        )
-    checked, errors = [], []
-    for upload in uploads:
-        try:
-            checked.append((upload, check_upload(upload)))
-        except ValidationError as error:
-            errors.append(error)
-    if errors:
-        raise ValidationError(errors)
-    return checked

@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from consultations.documents import ALLOWED_LABELS, MAX_FILES, check_uploads
+from consultations.documents import ALLOWED_LABELS, MAX_FILES
 from consultations.models import Feedback, Rating, Urgency, Usefulness
 from portal.accounts.models import Membership
 from portal.advisors.models import AdvisorProfile, ContactMode, Format, Topic
+from portal.core.uploads import MultipleFileField
 
 FORMAT_EXPLANATIONS = {
     Format.FACHBERATUNG: _(
@@ -23,26 +24,6 @@ FORMAT_EXPLANATIONS = {
 
 
 CHECK = {"class": "form-check-input"}
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Zero to five files; each is checked by its content in `clean`."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": ".pdf,.docx,.odt,.jpg,.jpeg,.png"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        uploads = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
-        uploads = [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
-        check_uploads(uploads)
-        return uploads
 
 
 class MembershipChoiceField(forms.ModelChoiceField):

@@ -1,27 +1,17 @@
 """The participant list of a course date as CSV, for the admin and the coordinator's pages.
 
-Names, bodies and answers are typed by participants: a cell that begins like a formula
-(`=`, `+`, `-`, `@`, a tab or a return) is written with a leading apostrophe, so a
-spreadsheet shows it as text instead of running it.
+Names, bodies and answers are typed by participants: each cell goes through the kernel's
+`spreadsheet_safe` (portal/core/exports.py), so a spreadsheet cannot run it as a formula.
 """
 
-import csv
 from collections.abc import Iterable
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from portal.core.exports import csv_response, spreadsheet_safe
 from trainings.models import CourseDate, Registration
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Text typed by a person, as a spreadsheet cell that cannot run as a formula."""
-    if value and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def participants_csv(
@@ -32,12 +22,7 @@ def participants_csv(
     registration id) and the answer to each registration question."""
     registrations = list(registrations)
     local = timezone.localtime(date.start)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="participants-{local:%Y-%m-%d}-{date.pk}.csv"'
-    )
-    response.write("\ufeff")  # so that spreadsheet programs read the umlauts
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"participants-{local:%Y-%m-%d}-{date.pk}.csv")
     questions = []
     for registration in registrations:
         for answer in registration.answers:
