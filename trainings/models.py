@@ -35,6 +35,7 @@ from django.utils.translation import pgettext_lazy
 from consultations.models import Rating  # the same five-step scale as the advice's feedback
 from portal.accounts.models import FederalState, Municipality, Organisation
 from portal.advisors.models import Topic
+from portal.core.capacity import Pool
 from portal.core.workflows import Workflow
 from trainings.errors import TrainingError
 
@@ -487,6 +488,10 @@ class Offer:
     def registrations(self):
         return Registration.objects.filter(course=self.course, date=self.date)
 
+    def pool(self) -> Pool:
+        """The offer's seats as `portal.core.capacity` counts them (under the caller's lock)."""
+        return self.registrations().pool(capacity=self.capacity)
+
 
 class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("confirmed")
@@ -495,7 +500,10 @@ class RegistrationStatus(models.TextChoices):
     CALLED_OFF = "called_off", _("called off by the organisers")
 
 
-ACTIVE_REGISTRATION = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+# Statuses that hold a seat, and those that count as registered (against caps, and for the
+# one-active-registration-per-course rule).
+SEAT_HOLDING = (RegistrationStatus.CONFIRMED,)
+ACTIVE_REGISTRATION = (*SEAT_HOLDING, RegistrationStatus.WAITLISTED)
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     RegistrationStatus.CONFIRMED: frozenset(
@@ -530,6 +538,23 @@ class RegistrationQuerySet(models.QuerySet):
 
     def waitlisted(self):
         return self.filter(status=RegistrationStatus.WAITLISTED).order_by("pk")
+
+    def holding_seats(self):
+        return self.filter(status__in=SEAT_HOLDING)
+
+    def waiting(self):
+        """The waitlist in order of arrival (ids are handed out under the offer's lock)."""
+        return self.waitlisted()
+
+    def pool(self, *, capacity: int) -> Pool:
+        """These registrations (one offer's) as a pool of `capacity` seats. Positions on the
+        waitlist do not depend on the number of seats."""
+        return Pool(
+            capacity=capacity,
+            holders=self.holding_seats(),
+            waiting=self.waiting(),
+            active=self.active(),
+        )
 
 
 class Registration(models.Model):

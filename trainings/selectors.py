@@ -15,6 +15,7 @@ from django.utils import timezone
 from portal.accounts.models import User
 from portal.accounts.roles import is_coordinating
 from portal.advisors.models import Topic
+from portal.core import capacity
 from trainings.models import (
     Course,
     CourseDate,
@@ -151,16 +152,13 @@ def offer_registrations(date: CourseDate):
 
 
 def waitlist_position(registration: Registration) -> int | None:
-    """1 for the first person waiting, None for anyone not waiting."""
+    """1 for the first person waiting, None for anyone not waiting (`capacity`'s count)."""
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    return (
-        Registration.objects.waitlisted()
-        .filter(course_id=registration.course_id, date_id=registration.date_id)
-        .filter(pk__lt=registration.pk)
-        .count()
-        + 1
+    offer = Registration.objects.filter(
+        course_id=registration.course_id, date_id=registration.date_id
     )
+    return capacity.waitlist_position(offer.pool(capacity=0), registration)
 
 
 def may_cancel(registration: Registration, now: datetime | None = None) -> bool:

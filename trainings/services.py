@@ -1,10 +1,12 @@
 """Every write to courses, dates, registrations, waitlists, attendance, certificates and
 feedback.
 
-Capacity is guarded by row locks: every service that fills or frees a seat first locks the
-scheduled dates of the offer (`_lock_offer`, always in the order of their ids, so two
-services never wait for each other in a circle), then counts. A seat freed by a cancellation
-or a larger capacity goes to the first person on the waitlist in the same transaction. The
+Capacity is guarded by row locks and counted by `portal.core.capacity`, the module exchange
+rounds use too: every service that fills or frees a seat first locks the dates of the offer
+(`_lock_offer` through `capacity.lock`, always in the order of their ids, so two services
+never wait for each other in a circle), then asks the offer's `Pool` (`Offer.pool()`). A seat
+freed by a cancellation or a larger capacity goes to the first person on the waitlist in the
+same transaction (`capacity.fill`). The
 emails each step implies are written to the outbox in that transaction too, each under a key
 that names the change (`registration:42:status:confirmed`), so a replayed request writes no
 second email. Statuses change only through `portal.core.workflows.transition`, and every
@@ -22,6 +24,7 @@ from django.utils.translation import override
 
 from portal.accounts.models import Membership, User
 from portal.accounts.roles import is_coordinating
+from portal.core import capacity
 from portal.core.audit import audit_record
 from portal.core.workflows import transition
 from portal.notifications.calendar import calendar_entry
@@ -57,12 +60,12 @@ FOLLOW_UP_AFTER = timedelta(days=1)
 
 def _lock_offer(course: Course, date: CourseDate | None) -> Offer:
     """Lock the offer's scheduled dates; every seat count happens under this lock."""
-    dates = CourseDate.objects.select_for_update().filter(course=course)
+    dates = CourseDate.objects.filter(course=course)
     if not course.is_series:
         if date is None:
             raise TrainingError(_("Please choose a date."))
         dates = dates.filter(pk=date.pk)
-    locked = [d for d in dates.order_by("pk") if d.status == DateStatus.SCHEDULED]
+    locked = [d for d in capacity.lock(dates) if d.status == DateStatus.SCHEDULED]
     locked.sort(key=lambda d: (d.start, d.pk))
     return Offer(course=course, date=None if course.is_series else date, dates=locked)
 
@@ -139,19 +142,10 @@ def registration_create(
     _refuse_unless_open(offer, now)
     if course.registrations.active().filter(person=person).exists():
         raise TrainingError(_("You are already registered for this course."))
-    cap = course.seats_per_municipality
-    if cap and membership.municipality_id:
-        taken = offer.registrations().active().filter(municipality=membership.municipality_id)
-        if taken.count() >= cap:
-            raise TrainingError(
-                _(
-                    "%(body)s already holds the %(count)s seat(s) one municipality may take "
-                    "in this course, so that municipalities from everywhere get a place."
-                )
-                % {"body": membership.municipality, "count": cap}
-            )
+    pool = offer.pool()
+    capacity.refuse_over_caps(pool, _caps(course, membership), error=TrainingError)
 
-    full = offer.registrations().confirmed().count() >= offer.capacity
+    full = not pool.has_seat()
     try:
         with transaction.atomic():
             registration = Registration.objects.create(
@@ -189,6 +183,25 @@ def registration_create(
     else:
         _confirmed(registration, offer, kind=emails.REGISTERED, now=now)
     return registration
+
+
+def _caps(course: Course, membership: Membership) -> list[capacity.Cap]:
+    """The shares a newcomer of `membership` must not exceed: the municipality's seats."""
+    limit = course.seats_per_municipality
+    if not (limit and membership.municipality_id):
+        return []
+    return [
+        capacity.Cap(
+            field="municipality",
+            value=membership.municipality_id,
+            limit=limit,
+            refusal=_(
+                "%(body)s already holds the %(count)s seat(s) one municipality may take "
+                "in this course, so that municipalities from everywhere get a place."
+            )
+            % {"body": membership.municipality, "count": limit},
+        )
+    ]
 
 
 def _confirmed(registration: Registration, offer: Offer, *, kind: str, now: datetime) -> None:
@@ -303,13 +316,10 @@ def _fill_from_waitlist(offer: Offer, *, now: datetime, reason: str) -> list[Reg
     """Give free seats to the people waiting longest; the offer's dates are locked."""
     if not offer.dates or now >= offer.starts:
         return []
-    free = offer.capacity - offer.registrations().confirmed().count()
-    if free <= 0:
-        return []
-    return [
-        _promote(registration, offer, by=None, now=now, reason=reason)
-        for registration in offer.registrations().waitlisted().select_for_update()[:free]
-    ]
+    return capacity.fill(
+        offer.pool(),
+        promote=lambda registration: _promote(registration, offer, by=None, now=now, reason=reason),
+    )
 
 
 @transaction.atomic
@@ -325,7 +335,7 @@ def registration_promote(
     now = now or timezone.now()
     if not offer.dates:
         raise TrainingError(_("This date was cancelled."))
-    if offer.registrations().confirmed().count() >= offer.capacity:
+    if not offer.pool().has_seat():
         raise TrainingError(
             _("No seat is free. Raise the capacity first; the waitlist then moves up by itself.")
         )
@@ -509,14 +519,10 @@ def _refuse_below_taken(date: CourseDate) -> None:
     """Capacity is never oversold: a date keeps at least as many seats as are taken."""
     if date.status != DateStatus.SCHEDULED:
         return
-    taken = Registration.objects.confirmed().filter(course_id=date.course_id)
-    if date.course.is_series:
-        taken = taken.filter(date__isnull=True)
-    elif date.pk:
-        taken = taken.filter(date_id=date.pk)
-    else:
+    if not date.course.is_series and not date.pk:
         return  # a new date of a repeated course: nobody holds a seat on it yet
-    count = taken.count()
+    offer = Offer(course=date.course, date=None if date.course.is_series else date, dates=[date])
+    count = offer.pool().taken()
     if date.capacity < count:
         raise TrainingError(
             _("%(count)s people hold a seat on %(date)s, so it needs at least %(count)s seats.")

@@ -18,7 +18,7 @@ A pool knows nothing of courses or rounds: it sees three querysets of registrati
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
 from portal.core.errors import DomainError
 
@@ -94,8 +94,9 @@ def fill(pool: Pool, *, promote: Callable[[Model], Model]) -> list[Model]:
 
 
 def waitlist_position(pool: Pool, registration: Model) -> int | None:
-    """1 for the first person waiting, None for anyone not on the waitlist."""
-    queue = pool.queue()
-    if not queue.filter(pk=registration.pk).exists():
-        return None
-    return queue.filter(pk__lt=registration.pk).count() + 1
+    """1 for the first person waiting, None for anyone not on the waitlist (one query)."""
+    counts = pool.queue().aggregate(
+        waiting=Count("pk", filter=Q(pk=registration.pk)),
+        ahead=Count("pk", filter=Q(pk__lt=registration.pk)),
+    )
+    return counts["ahead"] + 1 if counts["waiting"] else None
