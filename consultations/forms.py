@@ -9,7 +9,7 @@ from consultations.documents import ALLOWED_LABELS, MAX_FILES
 from consultations.models import Feedback, Rating, Urgency, Usefulness
 from portal.accounts.models import Membership
 from portal.advisors.models import AdvisorProfile, ContactMode, Format, Topic
-from portal.core.uploads import MultipleFileField
+from portal.core.uploads import FilesForm, MultipleFileField
 
 FORMAT_EXPLANATIONS = {
     Format.FACHBERATUNG: _(
@@ -131,24 +131,8 @@ class MessageForm(forms.Form):
     )
 
 
-class DocumentsForm(forms.Form):
+class DocumentsForm(FilesForm):
     """Documents the requester's side adds to its request after submitting it."""
-
-    files = MultipleFileField(
-        label=_("Add documents"),
-        help_text=format_lazy(
-            _("Up to {count} files at once, each at most 10 MB: {types}."),
-            count=MAX_FILES,
-            types=ALLOWED_LABELS,
-        ),
-        error_messages={"required": _("Please choose at least one file.")},
-    )
-
-    def clean_files(self):
-        files = self.cleaned_data.get("files") or []
-        if not files:
-            raise ValidationError(_("Please choose at least one file."), code="required")
-        return files
 
 
 class WithdrawForm(forms.Form):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -130,3 +131,23 @@ class MultipleFileField(forms.FileField):
         uploads = [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
         check_uploads(uploads)
         return uploads
+
+
+class FilesForm(forms.Form):
+    """One to five documents added at once (to a request, to a round's documentation)."""
+
+    files = MultipleFileField(
+        label=_("Add documents"),
+        help_text=format_lazy(
+            _("Up to {count} files at once, each at most 10 MB: {types}."),
+            count=MAX_FILES,
+            types=ALLOWED_LABELS,
+        ),
+        error_messages={"required": _("Please choose at least one file.")},
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        if not files:
+            raise ValidationError(_("Please choose at least one file."), code="required")
+        return files
