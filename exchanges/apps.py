@@ -9,3 +9,7 @@ class ExchangesConfig(AppConfig):
     name = "exchanges"
     label = "exchanges"
     verbose_name = _("Exchange rounds")
+
+    def ready(self):
+        from exchanges import links  # noqa: F401 (registers the guests' signed links)
+        from exchanges.emails import registrations  # noqa: F401 (registers its email kinds)

@@ -279,6 +279,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.notifications.tasks.dispatch_notifications",
         "schedule": 60.0,
     },
+    "expire-guest-registrations": {
+        "task": "exchanges.tasks.expire_guest_registrations",
+        "schedule": 300.0,
+    },
     "clear-expired-sessions": {
         "task": "portal.core.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
