@@ -17,6 +17,61 @@ OTHERS_404: set[str] = set()
 POST_ONLY: set[str] = set()
 
 
+# Questions in advance, moderation and documentation files: someone else's round, question or
+# file. Moderation pages are for the round's moderators and coordinators: an advisor who does
+# not moderate the sample round gets 404 (`MODERATED`), a coordinator 200.
+def _someone_elses_round() -> dict:
+    from tests.factories import ExchangeRoundFactory
+
+    return {"slug": ExchangeRoundFactory().slug}
+
+
+def _others_question() -> dict:
+    from exchanges.models import AdvanceQuestion
+    from tests.factories import RoundRegistrationFactory
+
+    registration = RoundRegistrationFactory()
+    question = AdvanceQuestion.objects.create(
+        round=registration.round, registration=registration, text="Wer zahlt?"
+    )
+    return {"slug": registration.round.slug, "pk": question.pk}
+
+
+def _others_file() -> dict:
+    from exchanges.models import RoundFile
+    from tests.factories import ExchangeRoundFactory
+
+    round = ExchangeRoundFactory(status="documented")
+    file = RoundFile.objects.create(
+        round=round,
+        file=f"exchanges/{round.pk}/documentation.pdf",
+        title="Protokoll",
+        content_type="application/pdf",
+        size=1,
+    )
+    return {"slug": round.slug, "pk": file.pk}
+
+
+MODERATED = {
+    "exchanges:moderate_questions",
+    "exchanges:moderate_attendance",
+    "exchanges:moderate_documentation",
+    "exchanges:moderate_participants",
+    "exchanges:participants_csv",
+    "exchanges:badges_pdf",
+}
+SAMPLES.update({name: _someone_elses_round for name in MODERATED})
+SAMPLES.update(
+    {
+        "exchanges:questions": _someone_elses_round,
+        "exchanges:question_withdraw": _others_question,
+        "exchanges:round_file": _others_file,
+    }
+)
+OTHERS_404 |= {"exchanges:questions", "exchanges:question_withdraw", "exchanges:round_file"}
+POST_ONLY.add("exchanges:question_withdraw")
+
+
 def kwargs_for(name: str) -> dict:
     if name not in SAMPLES:
         raise AssertionError(
