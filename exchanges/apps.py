@@ -11,5 +11,11 @@ class ExchangesConfig(AppConfig):
     verbose_name = _("Exchange rounds")
 
     def ready(self):
-        from exchanges import links  # noqa: F401 (registers the guests' signed links)
-        from exchanges.emails import registrations  # noqa: F401 (registers its email kinds)
+        from exchanges import (
+            links,  # noqa: F401 (registers the guests' signed links)
+            steps,  # noqa: F401 (the rounds' steps on the kernel)
+        )
+        from exchanges.emails import (
+            registrations,  # noqa: F401 (registers its email kinds)
+            rounds,  # noqa: F401 (moved and cancelled rounds)
+        )

@@ -131,6 +131,16 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "trainings.view_attendance",
         "trainings.view_certificate",
         "trainings.view_coursefeedback",
+        # Rounds are saved through the services (exchanges/admin.py); registrations and
+        # follow-up items are written in the portal and read in the admin.
+        "exchanges.view_exchangeround",
+        "exchanges.add_exchangeround",
+        "exchanges.change_exchangeround",
+        "exchanges.view_roundseries",
+        "exchanges.add_roundseries",
+        "exchanges.change_roundseries",
+        "exchanges.view_roundregistration",
+        "exchanges.view_followupitem",
     },
 }
 

@@ -1,0 +1,68 @@
+"""The filters of the list of exchange rounds, read from the query string."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from exchanges.models import Audience, RoundFormat
+from portal.accounts.models import FederalState
+from portal.advisors.models import Topic
+from trainings.forms import TopicSelect
+
+UPCOMING = "upcoming"
+PAST = "past"
+
+
+class RoundFilterForm(forms.Form):
+    """Theme, federal state, format, audience, and upcoming or past. A value the form does
+    not know (a hand-edited address) is left out and the rest still filter."""
+
+    when = forms.ChoiceField(
+        label=_("When"),
+        choices=[(UPCOMING, _("Upcoming rounds")), (PAST, _("Past rounds"))],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"),
+        queryset=Topic.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All themes"),
+        widget=TopicSelect,
+    )
+    state = forms.ChoiceField(
+        label=_("Open to the federal state"),
+        required=False,
+        help_text=_("Rounds open to every state are always included."),
+    )
+    format = forms.ChoiceField(label=_("Format"), required=False)
+    audience = forms.ChoiceField(label=_("Audience"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Topic.objects.active()
+        self.fields["state"].choices = [("", _("All states")), *FederalState.choices]
+        self.fields["format"].choices = [("", _("All formats")), *RoundFormat.choices]
+        self.fields["audience"].choices = [("", _("Everyone")), *Audience.choices]
+
+    def filters(self) -> dict:
+        """The valid filters as keyword arguments of `selectors.public.round_list`."""
+        self.is_valid()
+        valid = {
+            name: value
+            for name, value in getattr(self, "cleaned_data", {}).items()
+            if name not in self.errors
+        }
+        return {
+            "past": valid.get("when") == PAST,
+            "theme": valid.get("theme"),
+            "state": valid.get("state", ""),
+            "format": valid.get("format", ""),
+            "audience": valid.get("audience", ""),
+        }
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether any filter but `when` is in use."""
+        filters = self.filters()
+        return any(filters[name] for name in ("theme", "state", "format", "audience"))
