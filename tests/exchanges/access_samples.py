@@ -17,6 +17,39 @@ OTHERS_404: set[str] = set()
 POST_ONLY: set[str] = set()
 
 
+# Registration: someone else's registration answers 404; a guest's links are signed.
+def _round(**fields) -> dict:
+    from tests.factories import ExchangeRoundFactory
+
+    return {"slug": ExchangeRoundFactory(**fields).slug}
+
+
+def _guest_token(link: str) -> dict:
+    from exchanges.links import ROUND_GUEST_LINKS
+    from tests.exchanges.conftest import guest_registration
+
+    return {"token": getattr(ROUND_GUEST_LINKS, link).sign(guest_registration())}
+
+
+def _others_registration() -> dict:
+    from tests.factories import RoundRegistrationFactory
+
+    return {"pk": RoundRegistrationFactory().pk}
+
+
+SAMPLES.update(
+    {
+        "exchanges:register": _round,
+        "exchanges:registration_cancel": _others_registration,
+        "exchanges:mine": dict,
+        "exchanges:guest_register": lambda: _round(audience="public"),
+        "exchanges:guest_confirm": lambda: _guest_token("confirm"),
+        "exchanges:guest_cancel": lambda: _guest_token("cancel"),
+    }
+)
+OTHERS_404.add("exchanges:registration_cancel")
+
+
 # Questions in advance, moderation and documentation files: someone else's round, question or
 # file. Moderation pages are for the round's moderators and coordinators: an advisor who does
 # not moderate the sample round gets 404 (`MODERATED`), a coordinator 200.

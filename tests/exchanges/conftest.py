@@ -55,3 +55,27 @@ def emails_about(obj, kind: str | None = None):
     if kind:
         rows = rows.filter(kind=kind)
     return rows.order_by("pk")
+
+
+def guest_registration(round=None, **fields):
+    """A guest's registration written directly (no service, no emails): unconfirmed, holding
+    a seat of a public round."""
+    from django.utils import timezone
+
+    from portal.core.guests import guest_expiry
+    from tests.factories import ExchangeRoundFactory, RoundRegistrationFactory
+
+    values = {
+        "round": round or ExchangeRoundFactory(audience="public"),
+        "person": None,
+        "municipality": None,
+        "state": "",
+        "guest_name": "Mira Gast",
+        "guest_email": f"gast{next(_ags)}@example.org",
+        "status": "unconfirmed",
+        "email_confirmed": False,
+        "expires_at": guest_expiry(timezone.now()),
+        "confirmed_at": None,
+    }
+    values.update(fields)
+    return RoundRegistrationFactory(**values)
