@@ -17,6 +17,25 @@ OTHERS_404: set[str] = set()
 POST_ONLY: set[str] = set()
 
 
+# The library of practice examples: someone else's published example, someone else's draft.
+def _practice_example(**fields) -> dict:
+    from tests.factories import PracticeExampleFactory
+
+    return {"slug": PracticeExampleFactory(**fields).slug}
+
+
+SAMPLES.update(
+    {
+        "exchanges:practice_list": dict,
+        "exchanges:practice_new": dict,
+        "exchanges:practice_mine": dict,
+        "exchanges:practice_detail": _practice_example,
+        "exchanges:practice_edit": lambda: _practice_example(status="draft", published_at=None),
+    }
+)
+OTHERS_404.add("exchanges:practice_edit")
+
+
 # Registration: someone else's registration answers 404; a guest's links are signed.
 def _round(**fields) -> dict:
     from tests.factories import ExchangeRoundFactory

@@ -1,0 +1,144 @@
+"""Forms of the library of practice examples: the search and the example itself."""
+
+from django import forms
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+
+from consultations.forms import CHECK
+from exchanges.models import PracticeExample
+from exchanges.selectors.practice import SIZE_CHOICES, rounds_to_choose, topics_to_choose
+from exchanges.services.practice import ExampleContent
+from portal.accounts.models import FederalState
+from portal.advisors.models import Topic
+from trainings.forms import TopicSelect
+
+
+class ExampleSearchForm(forms.Form):
+    """The library's search, read from the query string; a wrong value is left out."""
+
+    q = forms.CharField(label=_("Search words"), max_length=200, required=False)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"),
+        queryset=Topic.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All topics"),
+        widget=TopicSelect,
+    )
+    state = forms.ChoiceField(label=_("Federal state"), required=False)
+    size = forms.ChoiceField(label=_("Size of the municipality"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.active()
+        self.fields["state"].choices = [("", _("All states")), *FederalState.choices]
+        self.fields["size"].choices = [("", _("Any size")), *SIZE_CHOICES]
+
+    def filters(self) -> dict:
+        """The valid filters as keyword arguments of `selectors.examples_search`."""
+        self.is_valid()  # a field in error is left out of cleaned_data
+        valid = self.cleaned_data
+        return {
+            "text": valid.get("q", ""),
+            "topic": valid.get("topic"),
+            "state": valid.get("state", ""),
+            "size": valid.get("size", ""),
+        }
+
+
+class RoundChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, round):
+        return f"{round.title}, {date_format(localtime(round.start), 'DATE_FORMAT')}"
+
+
+class ExampleChoices:
+    """A form of an example offers active topics and rounds that took place, and keeps
+    those the example already names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        example = self.instance if self.instance.pk else None
+        self.fields["topics"].queryset = topics_to_choose(example)
+        self.fields["rounds"].queryset = rounds_to_choose(example)
+
+
+def rounds_field(**kwargs) -> RoundChoiceField:
+    return RoundChoiceField(
+        label=_("Presented at exchange rounds"),
+        queryset=rounds_to_choose(None),
+        required=False,
+        **kwargs,
+    )
+
+
+class PracticeExampleForm(ExampleChoices, forms.ModelForm):
+    """What an author writes. The municipality is chosen from the author's own and from a
+    search of the register (the page lists them; the field only checks the choice)."""
+
+    class Meta:
+        model = PracticeExample
+        fields = [
+            "title",
+            "municipality",
+            "topics",
+            "situation",
+            "action",
+            "effort",
+            "outcome",
+            "contact_name",
+            "contact_email",
+            "contact_consent",
+            "rounds",
+        ]
+        labels = {
+            "situation": _("The situation"),
+            "action": _("What was done"),
+            "effort": _("What it took"),
+            "outcome": _("What came of it"),
+            "contact_consent": _("The contact person agreed to be named here"),
+        }
+        help_texts = {
+            "title": _("Say in a few words what the municipality did."),
+            "situation": _("What was the starting point, who was involved, what was the need?"),
+            "action": _("What did the municipality and its partners do, step by step?"),
+            "effort": _("People, time, money, partners, decisions of the council."),
+            "outcome": _("What has changed? What would you do differently next time?"),
+            "contact_name": _("Optional: someone others may ask about the example."),
+        }
+        widgets = {
+            "situation": forms.Textarea(attrs={"rows": 5}),
+            "action": forms.Textarea(attrs={"rows": 6}),
+            "effort": forms.Textarea(attrs={"rows": 4}),
+            "outcome": forms.Textarea(attrs={"rows": 5}),
+            "topics": forms.CheckboxSelectMultiple(attrs=CHECK),
+            "contact_consent": forms.CheckboxInput(attrs=CHECK),
+        }
+        error_messages = {
+            "municipality": {
+                "required": _("Please choose the municipality, or search for it first."),
+                "invalid_choice": _("Please choose a municipality from the list."),
+            },
+            "topics": {"required": _("Please choose at least one topic.")},
+        }
+
+    rounds = rounds_field(
+        widget=forms.CheckboxSelectMultiple(attrs=CHECK),
+        help_text=_("Optional: the rounds where the example was presented."),
+    )
+
+    @classmethod
+    def kept(cls, data, **kwargs) -> "PracticeExampleForm":
+        """An unbound form showing what was typed (after a search without JavaScript, which
+        must neither save nor complain about fields not filled in yet)."""
+        form = cls(**kwargs)
+        form.initial.update(
+            {
+                name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+                for name, field in form.fields.items()
+            }
+        )
+        return form
+
+    def content(self) -> ExampleContent:
+        return ExampleContent.of(self.cleaned_data)
