@@ -104,12 +104,6 @@ class CarriedFollowUpInline(FollowUpInline):
         return super().get_queryset(request).select_related("round")
 
 
-class ExchangeRoundForm(forms.ModelForm):
-    class Meta:
-        model = ExchangeRound
-        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose what is shown)
-
-
 class UpcomingFilter(admin.SimpleListFilter):
     title = _("when")
     parameter_name = "when"
@@ -144,7 +138,6 @@ class ExchangeRoundAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admi
             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         ),
     }
-    form = ExchangeRoundForm
     formfield_overrides = URL_FIELDS
     list_display = ["title", "start_display", "format", "status", "open_to", "seats", "waiting"]
     list_filter = ["status", UpcomingFilter, "format", "mode", "audience", "series", "themes"]
@@ -260,8 +253,10 @@ class ExchangeRoundAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admi
         )
 
     def save_related(self, request, form, formsets, change):
-        # Themes and moderators were saved by `round_save`; the inlines are read-only.
-        pass
+        # Themes and moderators were saved by `round_save`; the inlines are read-only, so
+        # nothing of them is saved (the change message reads what was).
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     # --- Step pages ------------------------------------------------------------------------
 
