@@ -124,6 +124,17 @@ OTHERS_404 |= {"exchanges:questions", "exchanges:question_withdraw", "exchanges:
 POST_ONLY.add("exchanges:question_withdraw")
 
 
+# The public pages: the list, the feed, a published round's page and calendar file.
+SAMPLES.update(
+    {
+        "exchanges:list": dict,
+        "exchanges:feed": dict,
+        "exchanges:detail": _round,
+        "exchanges:round_ics": _round,
+    }
+)
+
+
 def kwargs_for(name: str) -> dict:
     if name not in SAMPLES:
         raise AssertionError(
