@@ -26,6 +26,7 @@ from exchanges.models import (
     RoundStatus,
 )
 from exchanges.permissions import may_moderate
+from exchanges.services import rounds
 from portal.accounts.models import User
 from portal.core.audit import audit_record
 from portal.core.uploads import check_upload
@@ -72,7 +73,7 @@ def attendance_record(
 
     Guarantees: only after the round has ended and only by its moderators or a coordinator;
     every id must be a confirmed registration of the round; each changed mark leaves an audit
-    entry; an open or full round becomes held. Returns how many were present.
+    entry; an open or full round becomes held (`rounds.round_hold`). Returns how many were present.
     """
     now = now or timezone.now()
     _refuse_unless_moderating(round, by)
@@ -94,9 +95,7 @@ def attendance_record(
             by=by,
             at=now,
         )
-    if round.status in (RoundStatus.OPEN, RoundStatus.FULL):
-        # Until exchanges.services.rounds offers round_hold, the step is taken here.
-        transition(round, workflow=ROUND, to=RoundStatus.HELD, by=by, at=now)
+    rounds.round_hold(round=round, by=by, now=now)
     return len(present_ids)
 
 

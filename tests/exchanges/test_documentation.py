@@ -85,7 +85,7 @@ def test_attendance_marks_confirmed_participants_and_the_round_is_held(moderator
     assert marks == {came.pk: True, absent.pk: False, waiting.pk: None}
     assert AuditEntry.objects.filter(action="round_registration.attended").count() == 1
     assert AuditEntry.objects.filter(action="round_registration.absent").count() == 1
-    assert AuditEntry.objects.filter(action="exchange_round.held", to_status="held").exists()
+    assert AuditEntry.objects.filter(action="exchange_round.hold", to_status="held").exists()
 
 
 def test_attendance_is_refused_before_the_end_for_others_and_for_strangers(moderator):
