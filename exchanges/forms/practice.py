@@ -96,6 +96,8 @@ class PracticeExampleForm(ExampleChoices, forms.ModelForm):
             "action": _("What was done"),
             "effort": _("What it took"),
             "outcome": _("What came of it"),
+            "contact_name": _("Name"),
+            "contact_email": _("Email address"),
             "contact_consent": _("The contact person agreed to be named here"),
         }
         help_texts = {
