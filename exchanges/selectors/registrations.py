@@ -12,7 +12,6 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -108,7 +107,7 @@ def window_refusal(round: ExchangeRound, now: datetime) -> str | None:
         return _("This round takes no registrations.")
     if round.registration_opens and now < round.registration_opens:
         return _("Registration opens on %(date)s.") % {
-            "date": date_format(timezone.localtime(round.registration_opens), "DATETIME_FORMAT")
+            "date": timezone.localtime(round.registration_opens).strftime("%d.%m.%Y %H:%M")
         }
     return _("The registration deadline has passed.")
 
