@@ -66,7 +66,7 @@ def _badge(registration: RoundRegistration) -> dict:
         return {"name": registration.guest_name, "body": gettext("Guest"), "state": ""}
     return {
         "name": registration.person.full_name or registration.person.email,
-        "body": str(registration.body or ""),
+        "body": registration.body.name if registration.body else "",
         "state": registration.get_state_display(),
     }
 

@@ -121,6 +121,10 @@ class BaseFollowUpFormSet(forms.BaseFormSet):
         self.items = {item.pk: item for item in items}
         super().__init__(*args, **kwargs)
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].widget.attrs.update(CHECK)
+
     def clean(self):
         super().clean()
         for form in self.forms:

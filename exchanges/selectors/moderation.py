@@ -77,8 +77,7 @@ def question_author(question: AdvanceQuestion) -> str:
         return ""
     registration = question.registration
     body = registration.body
-    name = registration.name
-    return f"{name} ({body})" if body else name
+    return f"{registration.name} ({body.name})" if body else registration.name
 
 
 def _with_author(questions):
