@@ -15,7 +15,11 @@ class ExchangesConfig(AppConfig):
             links,  # noqa: F401 (registers the guests' signed links)
             steps,  # noqa: F401 (the rounds' steps on the kernel)
         )
+        from exchanges.demo import load_demo
         from exchanges.emails import (
             registrations,  # noqa: F401 (registers its email kinds)
             rounds,  # noqa: F401 (moved and cancelled rounds)
         )
+        from portal.core.registry import demo_data
+
+        demo_data.register("exchanges", after=("accounts", "advisors", "trainings"))(load_demo)

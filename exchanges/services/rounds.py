@@ -34,6 +34,7 @@ from exchanges.models import (
     RoundStatus,
 )
 from exchanges.permissions import may_manage_rounds, may_moderate
+from exchanges.services.documentation import follow_ups_carry
 from exchanges.services.registrations import reminder_due, round_seats_refill
 from portal.accounts.models import User
 from portal.accounts.roles import ADVISOR
@@ -265,7 +266,8 @@ def series_save(*, series: RoundSeries, by: User) -> RoundSeries:
 @transaction.atomic
 def round_publish(*, round: ExchangeRound, by: User, now: datetime | None = None) -> ExchangeRound:
     """Publish a draft: the round appears on the list, in the feed, and takes registrations
-    (from its opening on). Refused for a round without a theme or one that has ended."""
+    (from its opening on); open follow-up items of earlier rounds on its themes or of its
+    series are carried into it. Refused for a round without a theme or one that has ended."""
     _refuse_unless_managing(by)
     now = now or timezone.now()
     round = _locked(round)
@@ -273,9 +275,12 @@ def round_publish(*, round: ExchangeRound, by: User, now: datetime | None = None
         raise ExchangeError(_("This round has ended; it can no longer be published."))
     if not round.themes.exists():
         raise ExchangeError(_("Give the round at least one theme before publishing it."))
-    return transition(
+    transition(
         round, workflow=ROUND, to=RoundStatus.OPEN, by=by, action="exchange_round.publish", at=now
     )
+    # Open items of earlier rounds on its themes or of its series are taken up here.
+    follow_ups_carry(into=round, by=by)
+    return round
 
 
 @transaction.atomic
@@ -416,6 +421,7 @@ def round_next_meeting(
         series=last.series,
         previous=last,
         status=RoundStatus.DRAFT,
+        created_at=now,
     )
     meeting.full_clean(exclude=["themes", "moderators"])
     meeting.save()
