@@ -14,7 +14,8 @@ from pypdf import PdfReader
 
 from exchanges.exports import badges_pdf
 from exchanges.selectors.moderation import participant_list
-from tests.exchanges.moderation_helpers import advisor, guest, make_round, member
+from exchanges.services.questions import question_submit
+from tests.exchanges.moderation_helpers import advisor, guest, make_round, member, theme
 from tests.factories import RoundRegistrationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,18 +69,29 @@ def test_the_csv_neutralises_formulas_and_lists_the_waitlist(client, round, mode
 def test_list_pages_make_the_same_queries_whatever_the_number_of_rows(
     client, moderator, django_assert_max_num_queries
 ):
-    small = make_round(moderators=[moderator])
-    member(small)
-    big = make_round(moderators=[moderator])
-    for _n in range(25):
-        member(big, verified=False)
+    topic = theme()
+    small = make_round(moderators=[moderator], themes=[topic])
+    ask(member(small), topic)
+    big = make_round(moderators=[moderator], themes=[topic])
+    for n in range(25):
+        ask(member(big, verified=False), topic if n % 2 else None)
     guest(big)
     client.force_login(moderator)
-    for name in ("moderate_participants", "participants_csv", "moderate_attendance"):
+    pages = (
+        "moderate_participants",
+        "participants_csv",
+        "moderate_attendance",
+        "moderate_questions",
+    )
+    for name in pages:
         with CaptureQueriesContext(connection) as few:
             client.get(url(name, small))
         with django_assert_max_num_queries(len(few.captured_queries)):
             assert client.get(url(name, big)).status_code == 200
+
+
+def ask(registration, topic):
+    question_submit(registration=registration, text="Frage", theme=topic, show_name=True)
 
 
 def test_badges_eight_to_a_page_with_guests_as_guest(client, round, moderator):
