@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from exchanges.forms.practice import ExampleChoices, rounds_field
 from exchanges.models import PRACTICE_EXAMPLE, PracticeExample
 from exchanges.models import ExampleStatus as Status
-from exchanges.permissions import may_review_examples
 from exchanges.selectors.practice import size_class
 from exchanges.services import practice as services
 from portal.core.admin import AuditTrailMixin, RefusedSaveMixin, StepPagesMixin
@@ -85,16 +84,9 @@ class PracticeExampleAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, ad
         (_("History"), {"fields": ["audit_trail"], "classes": ["collapse"]}),
     ]
 
-    # Only coordinators review; the model permissions of the roles are not needed for that.
-    def has_module_permission(self, request):
-        return may_review_examples(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return may_review_examples(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return may_review_examples(request.user)
-
+    # Coordinators see and change examples through their role's model permissions
+    # (portal/accounts/roles.py), which the admin reads without a query of its own; the
+    # steps and the services ask `may_review_examples`.
     def has_add_permission(self, request):
         return False
 

@@ -95,8 +95,9 @@ def size_condition(size: str, prefix: str = "municipality__") -> Q:
 # --- Who may do what ------------------------------------------------------------------------
 
 
-def _roles_loaded(user):
-    """The user's groups read once per request, however many role checks follow."""
+def roles_loaded(user):
+    """The user, with their groups read once, however many role checks follow (`has_role`
+    reads them from there: a page that asks several times makes one query)."""
     if user.is_authenticated:
         prefetch_related_objects([user], "groups")
     return user
@@ -107,7 +108,7 @@ def may_submit_examples(user) -> bool:
     coordinators write practice examples."""
     if not user.is_authenticated:
         return False
-    _roles_loaded(user)
+    roles_loaded(user)
     if may_review_examples(user) or user.has_role(ADVISOR):
         return True
     return (
@@ -118,7 +119,7 @@ def may_submit_examples(user) -> bool:
 
 def may_edit_example(user, example: PracticeExample) -> bool:
     """The author while the example is a draft or sent back; coordinators at any time."""
-    if may_review_examples(_roles_loaded(user)):
+    if may_review_examples(roles_loaded(user)):
         return True
     return user.is_authenticated and example.author_id == user.pk and example.status in AUTHOR_EDITS
 
@@ -132,7 +133,7 @@ def examples_visible_to(user) -> QuerySet[PracticeExample]:
     examples = PracticeExample.objects.all()
     if not user.is_authenticated:
         return examples.none()
-    if may_review_examples(_roles_loaded(user)):
+    if may_review_examples(roles_loaded(user)):
         return examples
     return examples.filter(Q(status=Status.PUBLISHED) | Q(author=user))
 
@@ -141,7 +142,7 @@ def examples_editable_by(user) -> QuerySet[PracticeExample]:
     """The examples whose edit page `user` may open: their own, or all for coordinators. (An
     own example waiting for review or published is shown, but not changed: `may_edit_example`.)
     """
-    if may_review_examples(_roles_loaded(user)):
+    if may_review_examples(roles_loaded(user)):
         return PracticeExample.objects.all()
     if not user.is_authenticated:
         return PracticeExample.objects.none()

@@ -513,6 +513,17 @@ def test_the_detail_page_offers_coordinators_the_open_steps(client, author, topi
 # --- The admin ---------------------------------------------------------------------------------
 
 
+def test_coordinators_hold_the_permissions_to_review_in_the_admin():
+    coordinator = UserFactory(roles=["coordinator"])
+    advisor = UserFactory(roles=["advisor"])
+
+    for code in ("exchanges.view_practiceexample", "exchanges.change_practiceexample"):
+        assert coordinator.has_perm(code), f"ROLE_PERMISSIONS[COORDINATOR] needs {code}"
+        assert not advisor.has_perm(code)
+    for code in ("exchanges.add_practiceexample", "exchanges.delete_practiceexample"):
+        assert not coordinator.has_perm(code)
+
+
 def test_the_admin_lists_what_waits_for_review_and_saves_through_the_service(
     client, author, topics
 ):
@@ -592,3 +603,19 @@ def test_the_round_panel_shows_published_examples_to_signed_in_people_only(autho
     assert signed_in["examples"] == [shown]
     assert signed_in["examples"][0].size is not None
     assert examples_panel(ExchangeRoundFactory(), AnonymousUser())["login_url"] == ""
+
+
+def test_the_rounds_page_shows_the_panel(client, author):
+    start = timezone.now() - timedelta(days=3)
+    round = ExchangeRoundFactory(
+        status=RoundStatus.HELD, start=start, end=start + timedelta(hours=2)
+    )
+    PracticeExampleFactory(title="Gezeigt in der Runde").rounds.add(round)
+
+    anonymous = client.get(round.get_absolute_url()).content.decode()
+    client.force_login(author)
+    signed_in = client.get(round.get_absolute_url()).content.decode()
+
+    assert "Gezeigt in der Runde" not in anonymous
+    assert f"?next={round.get_absolute_url().replace('/', '%2F')}" in anonymous
+    assert "Gezeigt in der Runde" in signed_in
