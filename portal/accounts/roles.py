@@ -141,6 +141,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "exchanges.change_roundseries",
         "exchanges.view_roundregistration",
         "exchanges.view_followupitem",
+        # Practice examples are reviewed in the admin, saved through exchanges.services.practice.
+        "exchanges.view_practiceexample",
+        "exchanges.change_practiceexample",
     },
 }
 
