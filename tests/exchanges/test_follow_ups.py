@@ -211,3 +211,33 @@ def test_the_moderator_of_the_later_round_ticks_a_carried_item_off(client, moder
         {"action": "carried_done", "item": item.pk, "done": "0"},
     )
     assert response.status_code == 404
+
+
+def test_the_page_edits_an_item_in_place(client, moderator):
+    round = document(past_round(moderators=[moderator]), moderator, ("Liste", "Halle"))
+    item = round.follow_ups.get()
+    client.force_login(moderator)
+    url = reverse("exchanges:moderate_documentation", args=[round.slug])
+    page = client.get(url).content.decode()
+    assert f'name="follow_ups-0-id" value="{item.pk}"' in page
+
+    response = client.post(
+        url,
+        {
+            "action": "save",
+            "summary": "Zusammenfassung",
+            "results": "",
+            "follow_ups-TOTAL_FORMS": "2",
+            "follow_ups-INITIAL_FORMS": "1",
+            "follow_ups-0-id": item.pk,
+            "follow_ups-0-what": "Liste der Satzungen",
+            "follow_ups-0-who": "Halle",
+            "follow_ups-0-done": "on",
+            "follow_ups-1-what": "",
+            "follow_ups-1-who": "",
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.what, item.done) == ("Liste der Satzungen", True)
+    assert round.follow_ups.count() == 1
