@@ -283,6 +283,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exchanges.tasks.expire_guest_registrations",
         "schedule": 300.0,
     },
+    "expire-course-guest-registrations": {
+        "task": "trainings.tasks.expire_guest_registrations",
+        "schedule": 300.0,
+    },
     "clear-expired-sessions": {
         "task": "portal.core.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

@@ -270,3 +270,20 @@ class PracticeExampleFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     status = "published"
     published_at = factory.LazyFunction(timezone.now)
+
+
+class CourseGuestRegistrationFactory(factory.django.DjangoModelFactory):
+    """A guest's unconfirmed registration for a course open to the public, written directly
+    (no service, no emails): name and address, no account, holding a seat for 24 hours."""
+
+    class Meta:
+        model = "trainings.Registration"
+
+    course = factory.SubFactory(CourseFactory, open_to_public=True)
+    person = None
+    municipality = None
+    guest_name = "Erika Muster"
+    guest_email = factory.Sequence(lambda n: f"gast{n}@example.org")
+    email_confirmed = False
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=24))
+    status = "unconfirmed"

@@ -136,6 +136,7 @@ class CourseAdmin(RefusedSaveMixin, AuditTrailMixin, admin.ModelAdmin):
                     "is_series",
                     "seats_per_municipality",
                     "reminder_days",
+                    "open_to_public",
                 ]
             },
         ),
@@ -302,7 +303,8 @@ class CourseDateAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admin.M
         registrations = selectors.offer_registrations(date).order_by("status", "pk")
         if request.GET.get("format") == "csv":
             return participants_csv(date, registrations, marks=selectors.attendance_marks(date))
-        confirmed = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED]
+        # Seats are held by confirmed people and by guests who have not confirmed yet.
+        confirmed = [r for r in registrations if r.holds_seat]
         waiting = [r for r in registrations if r.status == RegistrationStatus.WAITLISTED]
         context = {
             **self.admin_site.each_context(request),
@@ -335,14 +337,25 @@ class CourseDateAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admin.M
 @admin.register(Registration)
 class RegistrationAdmin(StepPagesMixin, AuditTrailMixin, admin.ModelAdmin):
     workflow = REGISTRATION
-    list_display = ["person", "course", "date", "status", "body_display", "created_at"]
+    list_display = ["participant", "course", "date", "status", "body_display", "created_at"]
     list_filter = ["status", "course", WaitingWithFreeSeatFilter]
-    search_fields = ["person__email", "person__full_name", "course__title"]
+    search_fields = [
+        "person__email",
+        "person__full_name",
+        "guest_name",
+        "guest_email",
+        "course__title",
+    ]
     list_select_related = ["person", "course", "date", "municipality", "organisation"]
     readonly_fields = [
         "course",
         "date",
         "person",
+        "guest_name",
+        "guest_email",
+        "language",
+        "email_confirmed",
+        "expires_at",
         "municipality",
         "organisation",
         "status",
@@ -354,6 +367,12 @@ class RegistrationAdmin(StepPagesMixin, AuditTrailMixin, admin.ModelAdmin):
         "audit_trail",
     ]
     actions = ["cancel"]
+
+    @admin.display(description=_("participant"), ordering="person__full_name")
+    def participant(self, registration):
+        if registration.is_guest:
+            return format_html("{} ({})", registration.guest_name, gettext("guest"))
+        return registration.person
 
     @admin.display(description=_("municipality or organisation"))
     def body_display(self, registration):

@@ -1,9 +1,11 @@
 """Demo programme, courses, registrations and attendance for `manage.py seed_demo`.
 
 Runs after the demo people (portal.accounts.demo). The texts, places and numbers are in
-`trainings/data/demo.json`: one published programme with four competence modules and ten
-published courses in several federal states and formats. Their dates lie relative to the day
-of seeding: one course was held some weeks ago, the others are still ahead.
+`trainings/data/demo.json`: one published programme with four competence modules and eleven
+published courses in several federal states and formats, among them a public evening lecture
+that guests register for with a name and an address (three confirmed, one not yet). Their
+dates lie relative to the day of seeding: one course was held some weeks ago, the others are
+still ahead.
 
 Every change goes through the services, as the portal's pages and the admin would make it,
 so each has its audit entry and its emails: courses are entered and published by the demo
@@ -51,6 +53,8 @@ from trainings.services import (
     course_save,
     registration_cancel,
     registration_create,
+    registration_guest_confirm,
+    registration_guest_create,
 )
 
 DATA = json.loads((Path(__file__).parent / "data" / "demo.json").read_text(encoding="utf-8"))
@@ -186,6 +190,7 @@ def _course(spec: dict, modules: dict[int, Module], coordinator: User) -> Course
             is_series=spec["is_series"],
             seats_per_municipality=spec.get("seats_per_municipality"),
             reminder_days=3,
+            open_to_public=spec.get("open_to_public", False),
         ),
         by=coordinator,
     )
@@ -373,7 +378,26 @@ def seed() -> list[Course]:
         else:
             offers = [None] if course.is_series else dates
             _register(course, offers, spec, pool=pool, offset=offset, koeln=koeln, now=now)
+            _guests(course, spec.get("guests", []), now=now)
     return courses
+
+
+def _guests(course: Course, guests: list[dict], *, now: datetime) -> None:
+    """Guests of a public course register through the guest service, an hour apart; those
+    marked confirmed followed the link in their email."""
+    for index, guest in enumerate(guests):
+        registered_at = now - timedelta(hours=len(guests) - index)
+        registration = registration_guest_create(
+            course=course,
+            name=guest["name"],
+            email=f"{guest['email']}@gaeste.{DOMAIN}",
+            language=guest["language"],
+            now=registered_at,
+        )
+        if guest["confirmed"]:
+            registration_guest_confirm(
+                registration=registration, now=registered_at + timedelta(minutes=20)
+            )
 
 
 def load_demo() -> list[str]:

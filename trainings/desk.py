@@ -52,7 +52,7 @@ def dates_with_free_seat_and_waitlist(*, now: datetime | None = None):
     return (
         CourseDate.objects.scheduled()
         .filter(end__gt=now or timezone.now())
-        .filter(_offer_has(Registration.objects.waitlisted()))
+        .filter(_offer_has(Registration.objects.waiting()))
         .with_seats()
         .filter(free__gt=0)
     )
@@ -118,6 +118,6 @@ class WaitingWithFreeSeatFilter(admin.SimpleListFilter):
             return queryset
         dates = dates_with_free_seat_and_waitlist()
         series = dates.filter(course__is_series=True).values("course")
-        return queryset.filter(status=RegistrationStatus.WAITLISTED).filter(
+        return queryset.filter(status=RegistrationStatus.WAITLISTED, email_confirmed=True).filter(
             Q(date__isnull=True, course__in=series) | Q(date__in=dates.values("pk"))
         )

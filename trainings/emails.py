@@ -1,4 +1,9 @@
-"""The emails of course registrations, waitlists, reminders, cancelled dates and follow-ups.
+"""The emails of course registrations, waitlists, reminders, cancelled dates and follow-ups,
+and the confirmation request a guest of a course open to the public receives.
+
+A guest has no account: their emails go to the address they gave, in the language they
+registered in, greet them by the name they gave, and carry a signed link to cancel (instead
+of "My courses").
 
 Rows hold ids only; the objects are loaded when the email is sent, so an email shows the
 registration as it is then, and one that lost its reason (a reminder for someone who
@@ -8,11 +13,12 @@ cancelled meanwhile) is cancelled (`Obsolete`) instead of sent.
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from portal.notifications.kinds import Kind, Obsolete, register
 from portal.notifications.models import Category
 from portal.notifications.rendering import absolute_url
-from trainings.links import feedback_token
+from trainings.links import feedback_token, guest_cancel_token, guest_confirm_token
 from trainings.models import CourseDate, CourseFeedback, Registration, RegistrationStatus
 from trainings.selectors import attended_dates, offer_for, waitlist_position
 
@@ -23,6 +29,7 @@ CANCELLED = "training_cancelled"
 REMINDER = "training_reminder"
 DATE_CANCELLED = "training_date_cancelled"
 FOLLOW_UP = "training_follow_up"
+GUEST_CONFIRM = "training_guest_confirm"
 
 
 def _registration(registration_id):
@@ -43,7 +50,7 @@ def _registration_context(notification) -> dict:
     registration = _registration(notification.context["registration_id"])
     offer = offer_for(registration.course, registration.date)
     confirmed = registration.status == RegistrationStatus.CONFIRMED
-    return {
+    context = {
         "registration": registration,
         "course": registration.course,
         "dates": offer.dates,
@@ -52,7 +59,14 @@ def _registration_context(notification) -> dict:
         "show_video_link": confirmed,
         "course_url": absolute_url(registration.course.get_absolute_url()),
         "mine_url": absolute_url(reverse("trainings:mine")),
+        "guest": registration.is_guest,
     }
+    if registration.is_guest:
+        context["recipient"] = {"full_name": registration.guest_name}
+        context["cancel_url"] = absolute_url(
+            reverse("trainings:guest_cancel", args=[guest_cancel_token(registration)])
+        )
+    return context
 
 
 def _confirmed_context(notification) -> dict:
@@ -90,6 +104,20 @@ def _reminder_context(notification) -> dict:
     if date.start <= timezone.now():
         raise Obsolete(_("The date has already begun."))
     context["date"] = date
+    return context
+
+
+def _guest_confirm_context(notification) -> dict:
+    """The confirmation request: only while the registration waits for it."""
+    context = _upcoming(_registration_context(notification))
+    registration = context["registration"]
+    if not registration.is_active or registration.email_confirmed:
+        raise Obsolete(_("The registration no longer waits for the guest's confirmation."))
+    context["confirm_url"] = absolute_url(
+        reverse("trainings:guest_confirm", args=[guest_confirm_token(registration)])
+    )
+    context["expires_at"] = registration.expires_at
+    context["full"] = registration.status == RegistrationStatus.WAITLISTED
     return context
 
 
@@ -132,3 +160,14 @@ for name, category, build in [
             build_context=build,
         )
     )
+
+# The kinds above have their words in portal.notifications.kinds; this one brings its own.
+register(
+    Kind(
+        name=GUEST_CONFIRM,
+        category=Category.TRANSACTIONAL,
+        templates=f"trainings/email/{GUEST_CONFIRM}",
+        build_context=_guest_confirm_context,
+        label=_lazy("Course registration of a guest: please confirm"),
+    )
+)

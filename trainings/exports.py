@@ -45,9 +45,11 @@ def participants_csv(
         writer.writerow(
             [
                 registration.get_status_display(),
-                spreadsheet_safe(registration.person.full_name),
-                spreadsheet_safe(registration.person.email),
-                spreadsheet_safe(str(registration.body or "")),
+                spreadsheet_safe(registration.name),
+                spreadsheet_safe(registration.email),
+                spreadsheet_safe(
+                    gettext("guest") if registration.is_guest else str(registration.body or "")
+                ),
                 timezone.localtime(registration.created_at).strftime("%d.%m.%Y %H:%M"),
                 attendance.get(marks.get(registration.pk), ""),
                 *[spreadsheet_safe(answers.get(q, "")) for q in questions],

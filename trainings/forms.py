@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from consultations.forms import CHECK, MembershipChoiceField
 from portal.accounts.models import FederalState, Membership
 from portal.advisors.models import Topic
+from portal.core.guests import GuestForm
 from portal.core.templatetags.content_language import german, page_is_german, shown_in_german
 from trainings.models import (
     CourseDate,
@@ -189,6 +190,31 @@ class RegistrationForm(forms.Form):
                 value = None
             answers[question.pk] = value
         return answers
+
+
+class GuestRegistrationForm(GuestForm):
+    """A guest's registration for a course open to the public: name, address, consent and,
+    for a repeated course, the date."""
+
+    date = DateChoiceField(
+        label=_("Date"),
+        queryset=CourseDate.objects.none(),
+        widget=forms.RadioSelect(attrs=CHECK),
+        empty_label=None,
+        error_messages={
+            "required": _("Please choose a date."),
+            "invalid_choice": _("Please choose one of the dates shown."),
+        },
+    )
+
+    def __init__(self, *args, course, dates, **kwargs):
+        super().__init__(*args, **kwargs)
+        if course.is_series:
+            del self.fields["date"]
+        else:
+            self.fields["date"].queryset = CourseDate.objects.filter(
+                pk__in=[d.pk for d in dates]
+            ).order_by("start")
 
 
 class CancelForm(forms.Form):

@@ -7,9 +7,16 @@ registers for is an *offer* (`Offer`): the course and, unless it is a series, th
 seats are the smallest capacity of its scheduled dates.
 
 A `Registration` is confirmed while seats are free and wait-listed otherwise; the waitlist is
-ordered by arrival (the row's id, handed out under the lock on the offer's dates). Its status
-moves only along `REGISTRATION` (a date's along `COURSE_DATE`), through `services.py` and
-`portal.core.workflows.transition`.
+ordered by arrival (the row's id, handed out under the lock on the offer's dates). Seats are
+counted by `portal.core.capacity` (`Offer.pool()`), the module exchange rounds use too. Its
+status moves only along `REGISTRATION` (a date's along `COURSE_DATE`), through `services.py`
+and `portal.core.workflows.transition`.
+
+A course open to the public (`Course.open_to_public`) also takes guests: a registration with
+a name and an email address instead of an account (`person` empty). A guest's registration is
+*unconfirmed* until the guest follows the link in the email (`portal.core.guests`); it holds a
+seat meanwhile, or waits without a place in the queue if the offer is full, and expires
+after 24 hours (`expires_at`) so its seat moves on.
 
 Whether a date takes registrations is one rule with two spellings that tests hold together:
 `CourseDateQuerySet.with_registration_window` (SQL, for lists) and
@@ -26,7 +33,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, F, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -182,6 +189,14 @@ class Course(models.Model):
         default=3,
         help_text=_("Participants are reminded this many days before each date; 0: no reminder."),
     )
+    open_to_public = models.BooleanField(
+        _("open to the public"),
+        default=False,
+        help_text=_(
+            "On: anyone may register as a guest with a name and an email address, without an "
+            "account (e.g. a public lecture). Guests count in the seats; they get no certificate."
+        ),
+    )
     published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -284,9 +299,7 @@ class CourseDateQuerySet(models.QuerySet):
         ).order_by()
         series_capacity = series_dates.values("course").annotate(m=Min("capacity")).values("m")
         confirmed = (
-            Registration.objects.filter(
-                course=OuterRef("course"), status=RegistrationStatus.CONFIRMED
-            )
+            Registration.objects.filter(course=OuterRef("course"), status__in=SEAT_HOLDING)
             .filter(Q(date=OuterRef("pk")) | Q(date__isnull=True))
             .order_by()
             .values("course")
@@ -494,29 +507,42 @@ class Offer:
 
 
 class RegistrationStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("waiting for the guest's confirmation")
     CONFIRMED = "confirmed", _("confirmed")
     WAITLISTED = "waitlisted", _("on the waitlist")
     CANCELLED = "cancelled", _("cancelled")
+    EXPIRED = "expired", _("expired unconfirmed")
     CALLED_OFF = "called_off", _("called off by the organisers")
 
 
-# Statuses that hold a seat, and those that count as registered (against caps, and for the
-# one-active-registration-per-course rule).
-SEAT_HOLDING = (RegistrationStatus.CONFIRMED,)
+# Statuses that hold a seat (a guest's unconfirmed registration keeps one for 24 hours), and
+# those that count as registered (against caps, and for one active registration per course).
+SEAT_HOLDING = (RegistrationStatus.CONFIRMED, RegistrationStatus.UNCONFIRMED)
 ACTIVE_REGISTRATION = (*SEAT_HOLDING, RegistrationStatus.WAITLISTED)
 
 TRANSITIONS: dict[str, frozenset[str]] = {
+    # A guest's, until the address is confirmed or 24 hours have passed.
+    RegistrationStatus.UNCONFIRMED: frozenset(
+        {
+            RegistrationStatus.CONFIRMED,
+            RegistrationStatus.EXPIRED,
+            RegistrationStatus.CANCELLED,
+            RegistrationStatus.CALLED_OFF,
+        }
+    ),
     RegistrationStatus.CONFIRMED: frozenset(
         {RegistrationStatus.CANCELLED, RegistrationStatus.CALLED_OFF}
     ),
     RegistrationStatus.WAITLISTED: frozenset(
         {
             RegistrationStatus.CONFIRMED,
+            RegistrationStatus.EXPIRED,  # a guest on the waitlist who never confirmed
             RegistrationStatus.CANCELLED,
             RegistrationStatus.CALLED_OFF,
         }
     ),
     RegistrationStatus.CANCELLED: frozenset(),
+    RegistrationStatus.EXPIRED: frozenset(),
     RegistrationStatus.CALLED_OFF: frozenset(),
 }
 
@@ -543,8 +569,19 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status__in=SEAT_HOLDING)
 
     def waiting(self):
-        """The waitlist in order of arrival (ids are handed out under the offer's lock)."""
-        return self.waitlisted()
+        """The waitlist in order of arrival (ids are handed out under the offer's lock); a
+        guest waits only once their address is confirmed."""
+        return self.waitlisted().filter(email_confirmed=True)
+
+    def guests(self):
+        return self.filter(person__isnull=True)
+
+    def members(self):
+        return self.filter(person__isnull=False)
+
+    def unconfirmed_expired(self, now: datetime):
+        """Guests' registrations whose 24 hours for confirming have passed."""
+        return self.active().filter(email_confirmed=False, expires_at__lte=now)
 
     def pool(self, *, capacity: int) -> Pool:
         """These registrations (one offer's) as a pool of `capacity` seats. Positions on the
@@ -573,8 +610,11 @@ class Registration(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="course_registrations",
         verbose_name=_("participant"),
+        help_text=_("Empty for a guest of a course open to the public."),
     )
     municipality = models.ForeignKey(
         Municipality,
@@ -606,6 +646,23 @@ class Registration(models.Model):
         default=False,
         help_text=_("Name and municipality may be shown to the other confirmed participants."),
     )
+    guest_name = models.CharField(_("guest's name"), max_length=150, blank=True)
+    guest_email = models.EmailField(_("guest's email address"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("A guest's emails are written in this language."),
+    )
+    email_confirmed = models.BooleanField(
+        _("address confirmed"),
+        default=True,
+        help_text=_("A guest confirms through the link in the email; members always are."),
+    )
+    expires_at = models.DateTimeField(
+        _("expires unconfirmed at"), null=True, blank=True, db_index=True
+    )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
@@ -617,11 +674,26 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         ordering = ["pk"]
         constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(person__isnull=False, guest_email="")
+                    | Q(person__isnull=True) & ~Q(guest_email="") & ~Q(guest_name="")
+                ),
+                name="registration_member_or_guest",
+            ),
             models.UniqueConstraint(
                 fields=["course", "person"],
-                condition=Q(status__in=["confirmed", "waitlisted"]),
+                condition=Q(status__in=["unconfirmed", "confirmed", "waitlisted"]),
                 name="registration_one_active_per_course",
                 violation_error_message=_("You are already registered for this course."),
+            ),
+            models.UniqueConstraint(
+                "course",
+                Lower("guest_email"),
+                condition=Q(status__in=["unconfirmed", "confirmed", "waitlisted"])
+                & ~Q(guest_email=""),
+                name="registration_one_active_per_guest",
+                violation_error_message=_("This address is already registered for this course."),
             ),
         ]
         indexes = [
@@ -629,11 +701,35 @@ class Registration(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person} – {self.course}"
+        return f"{self.who} – {self.course}"
+
+    @property
+    def who(self) -> str:
+        """The member (as their account reads) or the guest's name."""
+        return self.guest_name if self.is_guest else str(self.person)
+
+    @property
+    def is_guest(self) -> bool:
+        return self.person_id is None
+
+    @property
+    def name(self) -> str:
+        """The participant's name as lists and certificates show it."""
+        if self.is_guest:
+            return self.guest_name
+        return self.person.full_name or self.person.email
+
+    @property
+    def email(self) -> str:
+        return self.guest_email if self.is_guest else self.person.email
 
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_REGISTRATION
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in SEAT_HOLDING
 
     @property
     def body(self):
@@ -708,7 +804,7 @@ class Attendance(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.registration.person}: {self.date}"
+        return f"{self.registration.who}: {self.date}"
 
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I

@@ -31,6 +31,9 @@ from trainings.models import (
 # Attendance can be recorded from this long before a date starts (people arrive early).
 ATTENDANCE_FROM = timedelta(hours=2)
 
+# Participant lists sort by name: a member's as their account has it, a guest's as given.
+PARTICIPANT_NAME = Coalesce("person__full_name", "guest_name")
+
 
 # --- Dates ----------------------------------------------------------------------------------
 
@@ -174,7 +177,7 @@ def registrations_of(user):
     if not user.is_authenticated:
         return Registration.objects.none()
     ahead = (
-        Registration.objects.waitlisted()
+        Registration.objects.waiting()
         .filter(course=OuterRef("course"), pk__lt=OuterRef("pk"))
         .filter(Q(date=OuterRef("date")) | Q(date__isnull=True))
         .order_by()

@@ -11,6 +11,11 @@ emails each step implies are written to the outbox in that transaction too, each
 that names the change (`registration:42:status:confirmed`), so a replayed request writes no
 second email. Statuses change only through `portal.core.workflows.transition`, and every
 service leaves an audit entry.
+
+Guests of a course open to the public (`registration_guest_*`) have no account: their
+emails go to their address in their language, with signed links (`trainings.links`) to
+confirm and to cancel. An unconfirmed guest holds a seat for 24 hours; then
+`registrations_expire_unconfirmed` (a beat task) frees it for the waitlist.
 """
 
 from collections.abc import Sequence
@@ -20,12 +25,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import override
 
 from portal.accounts.models import Membership, User
 from portal.accounts.roles import is_coordinating
 from portal.core import capacity
 from portal.core.audit import audit_record
+from portal.core.guests import guest_expiry
 from portal.core.workflows import transition
 from portal.notifications.calendar import calendar_entry
 from portal.notifications.rendering import absolute_url
@@ -86,6 +93,23 @@ def _refuse_unless_open(offer: Offer, now: datetime) -> None:
 # --- Registering ---------------------------------------------------------------------------
 
 
+def _date_of_offer(course: Course, date: CourseDate | None) -> CourseDate | None:
+    """The date a registration names: none for a series, else one of the course's."""
+    if course.is_series:
+        return None
+    if date is None or date.course_id != course.pk:
+        raise TrainingError(_("Please choose one of the course's dates."))
+    return date
+
+
+def _to(registration: Registration) -> dict:
+    """Whom an email about `registration` goes to: the member's account (in their language),
+    or a guest's address in the language they registered in."""
+    if registration.is_guest:
+        return {"email": registration.guest_email, "language": registration.language}
+    return {"user": registration.person}
+
+
 def clean_answers(course: Course, raw: dict) -> list[dict]:
     """The answers to the course's questions as stored: the question as asked, the answer."""
     answers = []
@@ -130,10 +154,7 @@ def registration_create(
         raise TrainingError(
             _("You can register only for a body our team has confirmed you work for.")
         )
-    if course.is_series:
-        date = None
-    elif date is None or date.course_id != course.pk:
-        raise TrainingError(_("Please choose one of the course's dates."))
+    date = _date_of_offer(course, date)
     stored_answers = clean_answers(course, answers or {})
 
     offer = _lock_offer(course, date)
@@ -213,12 +234,14 @@ def _confirmed(registration: Registration, offer: Offer, *, kind: str, now: date
     notify(
         kind=kind,
         key=f"registration:{registration.pk}:status:confirmed",
-        user=registration.person,
+        **_to(registration),
         context={"registration_id": registration.pk},
         about=registration,
         calendar=_calendar(offer.dates, registration),
     )
     _plan_reminders(registration, offer, now=now)
+    if registration.is_guest:
+        return  # the follow-up offers the certificate and asks for feedback: members only
     notify(
         kind=emails.FOLLOW_UP,
         key=f"registration:{registration.pk}:follow-up",
@@ -253,7 +276,7 @@ def _calendar_event(date: CourseDate, registration: Registration, *, method: str
         location = ", ".join(filter(None, [date.venue, date.address, date.town, date.video_link]))
     else:
         location = date.place
-    person = registration.person
+    name = registration.guest_name if registration.is_guest else registration.person.full_name
     return calendar_entry(
         uid=date_uid(date),
         start=date.start,
@@ -263,7 +286,7 @@ def _calendar_event(date: CourseDate, registration: Registration, *, method: str
         description="\n".join(filter(None, [course.summary, course_url])),
         method=method,
         url=date.video_link or course_url,
-        attendees=[(person.email, person.full_name)],
+        attendees=[(registration.email, name)],
     )
 
 
@@ -278,7 +301,7 @@ def _plan_reminders(registration: Registration, offer: Offer, *, now: datetime) 
         notify(
             kind=emails.REMINDER,
             key=f"registration:{registration.pk}:reminder:date:{date.pk}",
-            user=registration.person,
+            **_to(registration),
             context={"registration_id": registration.pk, "date_id": date.pk},
             about=date,
             due_at=due_at,
@@ -286,9 +309,13 @@ def _plan_reminders(registration: Registration, offer: Offer, *, now: datetime) 
 
 
 def _cancel_pending(registration: Registration, offer: Offer) -> None:
-    for date in offer.dates:
-        notifications_cancel(about=date, kinds=[emails.REMINDER], user=registration.person)
-    notifications_cancel(about=registration, kinds=[emails.FOLLOW_UP])
+    # A guest's reminders (about the date, to an address without an account) cannot be picked
+    # out by person; they stay queued and are dropped when due, as the reminder goes to
+    # confirmed registrations only (`emails._confirmed_context` marks it obsolete).
+    if not registration.is_guest:
+        for date in offer.dates:
+            notifications_cancel(about=date, kinds=[emails.REMINDER], user=registration.person)
+    notifications_cancel(about=registration, kinds=[emails.FOLLOW_UP, emails.GUEST_CONFIRM])
 
 
 # --- The waitlist --------------------------------------------------------------------------
@@ -335,6 +362,8 @@ def registration_promote(
     now = now or timezone.now()
     if not offer.dates:
         raise TrainingError(_("This date was cancelled."))
+    if not registration.email_confirmed:
+        raise TrainingError(_("This guest has not confirmed their email address yet."))
     if not offer.pool().has_seat():
         raise TrainingError(
             _("No seat is free. Raise the capacity first; the waitlist then moves up by itself.")
@@ -362,28 +391,51 @@ def registration_cancel(
         raise TrainingError(
             _("The deadline for cancelling has passed. Please write to the course's coordinator.")
         )
+    return _cancel(
+        registration,
+        offer,
+        by=by,
+        now=now,
+        action="registration.cancel",
+        details={"by": "participant" if by_participant else "coordinator"},
+    )
+
+
+def _cancel(
+    registration: Registration,
+    offer: Offer,
+    *,
+    by: User | None,
+    now: datetime,
+    action: str,
+    details: dict,
+) -> list[Registration]:
+    """Cancel a locked, active registration of the locked offer: its pending emails are
+    cancelled, the person is told, and a freed seat goes to the waitlist. Returns the people
+    promoted."""
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    held_seat = registration.holds_seat
     transition(
         registration,
         workflow=REGISTRATION,
         to=RegistrationStatus.CANCELLED,
         by=by,
-        action="registration.cancel",
+        action=action,
         fields={"cancelled_at": now},
-        details={"by": "participant" if by_participant else "coordinator"},
+        details=details,
         at=now,
     )
     _cancel_pending(registration, offer)
     notify(
         kind=emails.CANCELLED,
         key=f"registration:{registration.pk}:status:cancelled",
-        user=registration.person,
+        **_to(registration),
         context={"registration_id": registration.pk},
         about=registration,
         # The confirmation put the dates into the person's calendar; this takes them out.
         calendar=_calendar(offer.dates, registration, method="CANCEL") if was_confirmed else None,
     )
-    return _fill_from_waitlist(offer, now=now, reason="seat_freed") if was_confirmed else []
+    return _fill_from_waitlist(offer, now=now, reason="seat_freed") if held_seat else []
 
 
 @transaction.atomic
@@ -424,6 +476,210 @@ def course_dates_changed(*, course: Course, now: datetime | None = None) -> int:
             )
         promoted += len(_fill_from_waitlist(offer, now=now, reason="capacity_raised"))
     return promoted
+
+
+# --- Guests of courses open to the public --------------------------------------------------
+
+
+GUEST_ALREADY_REGISTERED = _lazy(
+    "This address is already registered for this course. The email we sent to it has the "
+    "links to confirm or to cancel the registration."
+)
+
+
+@transaction.atomic
+def registration_guest_create(
+    *,
+    course: Course,
+    date: CourseDate | None = None,
+    name: str,
+    email: str,
+    language: str = settings.LANGUAGE_CODE,
+    now: datetime | None = None,
+) -> Registration:
+    """A guest registers for a course open to the public with a name and an address only.
+
+    A free seat is held for the guest for 24 hours (`unconfirmed`); a full offer puts the
+    guest on the waitlist, where they queue once the address is confirmed. Either way the
+    guest is sent the link to confirm (and one to cancel). Refused: a course not open to the
+    public, an offer not taking registrations, an address registered already."""
+    if not (course.published and course.open_to_public):
+        raise TrainingError(_("This course is not open to guests."))
+    date = _date_of_offer(course, date)
+    name, email = " ".join(name.split()), email.strip()
+    if not name or not email:
+        raise TrainingError(_("Please give your name and your email address."))
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+
+    offer = _lock_offer(course, date)
+    now = now or timezone.now()
+    _refuse_unless_open(offer, now)
+    if course.registrations.active().filter(guest_email__iexact=email).exists():
+        raise TrainingError(GUEST_ALREADY_REGISTERED)
+    full = not offer.pool().has_seat()
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                course=course,
+                date=date,
+                guest_name=name,
+                guest_email=email,
+                language=language,
+                email_confirmed=False,
+                expires_at=guest_expiry(now),
+                status=RegistrationStatus.WAITLISTED if full else RegistrationStatus.UNCONFIRMED,
+                created_at=now,
+            )
+    except IntegrityError:
+        raise TrainingError(GUEST_ALREADY_REGISTERED) from None
+    audit_record(
+        target=registration,
+        action="registration.create",
+        by=None,
+        to_status=registration.status,
+        details={"guest": True, **({"date": date.pk} if date else {})},
+        at=now,
+    )
+    notify(
+        kind=emails.GUEST_CONFIRM,
+        key=f"registration:{registration.pk}:guest:confirm-request",
+        **_to(registration),
+        context={"registration_id": registration.pk},
+        about=registration,
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_guest_confirm(
+    *, registration: Registration, now: datetime | None = None
+) -> Registration:
+    """The guest followed the confirmation link: a held seat becomes theirs (with the
+    confirmation, the calendar file and reminders), a guest on the waitlist queues from now
+    on (and moves up at once if a seat is free). A second click changes nothing; a link
+    followed after the 24 hours expires the registration (its seat moves on). Returns the
+    registration as it is now."""
+    offer = _lock_offer(registration.course, registration.date)
+    now = now or timezone.now()
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not registration.is_guest:
+        raise TrainingError(_("Only a guest's registration is confirmed by email."))
+    if not registration.is_active or registration.email_confirmed:
+        return registration
+    if registration.expires_at is not None and registration.expires_at <= now:
+        _expire(registration, offer, now=now)
+        return registration
+    if registration.status == RegistrationStatus.UNCONFIRMED:
+        transition(
+            registration,
+            workflow=REGISTRATION,
+            to=RegistrationStatus.CONFIRMED,
+            by=None,
+            action="registration.guest_confirm",
+            fields={"email_confirmed": True, "expires_at": None, "confirmed_at": now},
+            at=now,
+        )
+        _confirmed(registration, offer, kind=emails.REGISTERED, now=now)
+        return registration
+    # On the waitlist: from now on the guest queues (in the order of arrival).
+    registration.email_confirmed = True
+    registration.expires_at = None
+    registration.save(update_fields=["email_confirmed", "expires_at"])
+    audit_record(
+        target=registration,
+        action="registration.guest_confirm",
+        by=None,
+        details={"status": registration.status},
+        at=now,
+    )
+    promoted = _fill_from_waitlist(offer, now=now, reason="seat_free")
+    if registration.pk not in {each.pk for each in promoted}:
+        notify(
+            kind=emails.WAITLISTED,
+            key=f"registration:{registration.pk}:status:waitlisted",
+            **_to(registration),
+            context={"registration_id": registration.pk},
+            about=registration,
+        )
+    registration.refresh_from_db()
+    return registration
+
+
+@transaction.atomic
+def registration_guest_cancel(
+    *, registration: Registration, now: datetime | None = None
+) -> list[Registration]:
+    """The guest cancels through the link in their email, until the offer's deadline; a
+    freed seat goes to the first person waiting. Returns the people promoted."""
+    offer = _lock_offer(registration.course, registration.date)
+    now = now or timezone.now()
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not registration.is_guest:
+        raise TrainingError(_("Only a guest's registration is cancelled by email."))
+    if not registration.is_active:
+        raise TrainingError(_("This registration has already ended."))
+    if not offer.takes_cancellations(now):
+        raise TrainingError(
+            _("The deadline for cancelling has passed. Please write to the course's coordinator.")
+        )
+    return _cancel(
+        registration,
+        offer,
+        by=None,
+        now=now,
+        action="registration.guest_cancel",
+        details={"by": "guest"},
+    )
+
+
+def _expire(registration: Registration, offer: Offer, *, now: datetime) -> list[Registration]:
+    """End a locked guest registration whose 24 hours for confirming have passed; its seat,
+    if it held one, goes to the waitlist. No email: the address was never confirmed."""
+    held_seat = registration.holds_seat
+    transition(
+        registration,
+        workflow=REGISTRATION,
+        to=RegistrationStatus.EXPIRED,
+        by=None,
+        action="registration.expire",
+        fields={"cancelled_at": now},
+        details={"expires_at": registration.expires_at.isoformat()},
+        at=now,
+    )
+    _cancel_pending(registration, offer)
+    return _fill_from_waitlist(offer, now=now, reason="guest_expired") if held_seat else []
+
+
+@transaction.atomic
+def registrations_expire_unconfirmed(*, now: datetime | None = None) -> int:
+    """Expire every guest registration not confirmed within 24 hours, offer by offer under
+    the offer's lock; each freed seat goes to the first person waiting (with the "promoted"
+    email). Running it again changes nothing. Returns how many expired."""
+    now = now or timezone.now()
+    offers = sorted(
+        set(
+            Registration.objects.unconfirmed_expired(now)
+            .order_by()
+            .values_list("course_id", "date_id")
+        ),
+        key=lambda pair: (pair[0], pair[1] or 0),
+    )
+    expired = 0
+    for course_id, date_id in offers:
+        course = Course.objects.get(pk=course_id)
+        date = CourseDate.objects.get(pk=date_id) if date_id else None
+        offer = _lock_offer(course, date)
+        due = (
+            Registration.objects.unconfirmed_expired(now)
+            .filter(course_id=course_id, date_id=date_id)
+            .select_for_update()
+            .order_by("pk")
+        )
+        for registration in due:
+            _expire(registration, offer, now=now)
+            expired += 1
+    return expired
 
 
 # --- Courses and their dates, as coordinators enter them -------------------------------------
@@ -648,7 +904,7 @@ def course_date_cancel(
         notify(
             kind=emails.DATE_CANCELLED,
             key=f"course-date:{date.pk}:status:cancelled:registration:{registration.pk}",
-            user=registration.person,
+            **_to(registration),
             context={
                 "registration_id": registration.pk,
                 "date_id": date.pk,
@@ -711,7 +967,7 @@ def _mark(
         by=by,
         details={
             "registration": registration.pk,
-            "participant": registration.person.full_name or registration.person.email,
+            "participant": registration.name,
             "present": present,
         },
         at=now,
@@ -808,6 +1064,8 @@ def certificate_for_registration(
 ) -> Certificate:
     """The certificate of attendance, issued on first download; it lists the dates attended."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.is_guest:
+        raise TrainingError(_("Guests of a public course receive no certificate."))
     existing = Certificate.objects.filter(registration=registration).first()
     if existing:
         return existing

@@ -21,6 +21,9 @@ urlpatterns = [
         name="programme_certificate",
     ),
     path("feedback/<str:token>/", views.feedback, name="feedback"),
+    path("guests/confirm/<str:token>/", views.guest_confirm, name="guest_confirm"),
+    path("guests/cancel/<str:token>/", views.guest_cancel, name="guest_cancel"),
     path("<slug:slug>/", views.course, name="course"),
     path("<slug:slug>/register/", views.register, name="register"),
+    path("<slug:slug>/guest/", views.guest_register, name="guest_register"),
 ]

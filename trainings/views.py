@@ -3,6 +3,10 @@ the door, certificates and the course feedback.
 
 Coordinators publish courses and dates in the admin (`admin.py`). A participant's pages
 fetch through `filter(person=request.user)`, so someone else's registration answers 404.
+Guests of a course open to the public register on its page (rate-limited) and confirm or
+cancel through the signed links in their emails (`GUEST_LINKS`): a forged or expired link
+answers 404, and each change needs a press of a button, so a mail scanner that opens the
+link changes nothing.
 """
 
 from django.contrib import messages
@@ -17,6 +21,7 @@ from portal.accounts.models import Membership
 from portal.accounts.roles import COORDINATOR
 from portal.core.access import public, role_required, signed_in, signed_link
 from portal.core.errors import show_error
+from portal.core.guests import GUEST_RATE_LIMITED, guest_rate_limited
 from portal.core.workflows import step
 from trainings import selectors, services
 from trainings.certificates import certificate_pdf
@@ -29,10 +34,11 @@ from trainings.forms import (
     CancelForm,
     CertificateLookupForm,
     CourseFeedbackForm,
+    GuestRegistrationForm,
     RegistrationForm,
 )
 from trainings.ics import calendar_bytes
-from trainings.links import registration_from_feedback_token
+from trainings.links import GUEST_LINKS, registration_from_feedback_token
 from trainings.models import (
     REGISTRATION,
     Certificate,
@@ -43,6 +49,7 @@ from trainings.models import (
     Programme,
     Registration,
     RegistrationStatus,
+    Window,
     certificate_code_as_issued,
 )
 
@@ -113,11 +120,16 @@ def course(request, slug):
         )
     confirmed = registration is not None and registration.status == RegistrationStatus.CONFIRMED
     scheduled = [d for d in dates if d.status == DateStatus.SCHEDULED]
+    open_dates = [d for d in dates if d.window == Window.OPEN]
+    guest_form = None
+    if course.open_to_public and course.published and open_dates and registration is None:
+        guest_form = GuestRegistrationForm(course=course, dates=open_dates)
     return render(
         request,
         "trainings/course.html",
         {
             "course": course,
+            "guest_form": guest_form,
             "dates": dates,
             "series": scheduled[0] if course.is_series and scheduled else None,
             "now": now,
@@ -242,6 +254,119 @@ def register(request, slug):
             "series_dates": offer.dates if offer else [],
             "full": bool(open_dates) and all(date.free <= 0 for date in open_dates),
         },
+    )
+
+
+# --- Guests of courses open to the public ------------------------------------------------------
+
+
+@public
+def guest_register(request, slug):
+    """A guest's registration: name, address, consent (and the date of a repeated course)."""
+    course = get_object_or_404(Course.objects.published().filter(open_to_public=True), slug=slug)
+    open_dates = list(selectors.open_dates(course, timezone.now()))
+    if not open_dates:
+        messages.error(request, _("Registration for this course is closed."))
+        return redirect(course)
+    initial = {"date": int(request.GET["date"])} if request.GET.get("date", "").isdigit() else {}
+    form = GuestRegistrationForm(
+        request.POST or None, course=course, dates=open_dates, initial=initial
+    )
+    status = 200
+    if request.method == "POST":
+        if guest_rate_limited(request):
+            messages.error(request, GUEST_RATE_LIMITED)
+            status = 429
+        elif form.is_valid():
+            try:
+                registration = services.registration_guest_create(
+                    course=course,
+                    date=form.cleaned_data.get("date"),
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    language=get_language() or "de",
+                )
+            except TrainingError as error:
+                show_error(request, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Almost done: we have sent an email to %(email)s. Please confirm your "
+                        "registration through the link in it within 24 hours."
+                    )
+                    % {"email": registration.guest_email},
+                )
+                return redirect(course)
+        else:
+            messages.error(
+                request, _("Please correct the marked fields; nothing has been saved yet.")
+            )
+    return render(
+        request,
+        "trainings/guest_register.html",
+        {
+            "course": course,
+            "form": form,
+            "full": all(date.free <= 0 for date in open_dates),
+            "series_dates": selectors.offer_for(course).dates if course.is_series else [],
+        },
+        status=status,
+    )
+
+
+def _guest_page(request, registration: Registration, *, action: str):
+    offer = selectors.offer_for(registration.course, registration.date)
+    return render(
+        request,
+        "trainings/guest_link.html",
+        {
+            "registration": registration,
+            "course": registration.course,
+            "dates": offer.dates,
+            "action": action,
+            "position": selectors.waitlist_position(registration),
+            "may_cancel": selectors.may_cancel(registration),
+        },
+    )
+
+
+def _guest_link(request, token, *, purpose, service, action: str):
+    """A guest's signed link: GET shows where the registration stands, POST (the button)
+    runs `service`, then the page shows the outcome. A token that does not resolve: 404."""
+    registration = purpose.resolve(token)
+    if registration is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            service(registration=registration)
+        except TrainingError as error:
+            show_error(request, error)
+        return redirect(request.path)
+    return _guest_page(request, registration, action=action)
+
+
+@signed_link
+def guest_confirm(request, token):
+    """The guest confirms the registration (double opt-in)."""
+    return _guest_link(
+        request,
+        token,
+        purpose=GUEST_LINKS.confirm,
+        service=services.registration_guest_confirm,
+        action="confirm",
+    )
+
+
+@signed_link
+def guest_cancel(request, token):
+    """The guest cancels the registration from the link in an email."""
+    return _guest_link(
+        request,
+        token,
+        purpose=GUEST_LINKS.cancel,
+        service=services.registration_guest_cancel,
+        action="cancel",
     )
 
 
@@ -389,7 +514,7 @@ def _participants(date: CourseDate) -> list[Registration]:
     return list(
         selectors.attendance_list(date)
         .select_related("person", "municipality", "organisation")
-        .order_by("person__full_name", "pk")
+        .order_by(selectors.PARTICIPANT_NAME, "pk")
     )
 
 
@@ -484,7 +609,7 @@ def participants_csv_view(request, pk):
     date = _date_for_coordinator(pk)
     return participants_csv(
         date,
-        selectors.offer_registrations(date).order_by("status", "person__full_name", "pk"),
+        selectors.offer_registrations(date).order_by("status", selectors.PARTICIPANT_NAME, "pk"),
         marks=selectors.attendance_marks(date),
     )
 

@@ -32,7 +32,9 @@ registration resolves, and the page says it has expired).
 Views: the form page is `public` and, on POST, asks `guest_rate_limited(request)` before
 validating (a refusal shows `GUEST_RATE_LIMITED` and keeps what was typed, status 429); the
 confirm and cancel pages are `signed_link` and answer 404 to a token that does not resolve.
-The form renders with `{% include "core/_guest_form.html" with form=... action=... %}`.
+The form renders with `{% include "core/_guest_form.html" with form=... action=... %}`
+(optional: `submit`, the button's label; `prefix`, for ids; `before`, a template rendered
+inside the form before the guest's fields, for an app's own fields).
 """
 
 from collections.abc import Callable
@@ -185,6 +187,11 @@ class GuestForm(forms.Form):
 
     def visible_fields(self):
         return [field for field in super().visible_fields() if field.name != self.HONEYPOT]
+
+    def guest_fields(self):
+        """The fields the include renders (name, address, consent); an app's subclass renders
+        its own extra fields (e.g. a date to choose) through the include's `before`."""
+        return [self["name"], self["email"], self["consent"]]
 
     @property
     def honeypot(self):

@@ -16,10 +16,12 @@ from tests.factories import (
     AppointmentFactory,
     ConsultationFactory,
     CourseDateFactory,
+    CourseGuestRegistrationFactory,
     MembershipFactory,
     RegistrationFactory,
     UserFactory,
 )
+from trainings.links import GUEST_LINKS
 from trainings.models import Certificate, Programme
 from trainings.services import feedback_token as course_feedback_token
 
@@ -87,6 +89,12 @@ def sample_url(name):
         kwargs = {"slug": programme.slug}
     elif name == "trainings:feedback":
         kwargs = {"token": course_feedback_token(RegistrationFactory())}
+    elif name == "trainings:guest_register":
+        kwargs = {"slug": CourseDateFactory(course__open_to_public=True).course.slug}
+    elif name in {"trainings:guest_confirm", "trainings:guest_cancel"}:
+        guest = CourseGuestRegistrationFactory()
+        purpose = GUEST_LINKS.confirm if name.endswith("confirm") else GUEST_LINKS.cancel
+        kwargs = {"token": purpose.sign(guest)}
     elif name == "certificate_verify":
         registration = RegistrationFactory()
         certificate = Certificate.objects.create(

@@ -171,9 +171,11 @@ def test_every_registration_went_through_the_service_with_its_emails_and_entry()
         assert created.actor == registration.person
         assert created.at == registration.created_at
         kinds = set(Notification.objects.about(registration).values_list("kind", flat=True))
+        if registration.is_guest:
+            assert emails.GUEST_CONFIRM in kinds  # the double opt-in request
         if registration.status == RegistrationStatus.CONFIRMED:
             assert kinds & {emails.REGISTERED, emails.PROMOTED}
-            assert emails.FOLLOW_UP in kinds
+            assert emails.FOLLOW_UP in kinds or registration.is_guest
         elif registration.status == RegistrationStatus.WAITLISTED:
             assert emails.WAITLISTED in kinds
 
@@ -264,3 +266,12 @@ def test_running_the_demo_again_creates_nothing():
     trainings_demo.seed()
 
     assert counts() == before
+
+
+def test_the_public_lecture_has_guests_confirmed_and_not_yet():
+    course = Course.objects.get(open_to_public=True)
+    guests = course.registrations.guests()
+    assert guests.filter(status=RegistrationStatus.CONFIRMED).count() == 3
+    assert guests.filter(status=RegistrationStatus.UNCONFIRMED).count() == 1
+    # The unconfirmed guest holds a seat until the beat task expires it.
+    assert offer_for(course).pool().taken() == course.registrations.holding_seats().count()
