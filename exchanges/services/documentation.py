@@ -26,7 +26,6 @@ from exchanges.models import (
     RoundStatus,
 )
 from exchanges.permissions import may_moderate
-from exchanges.services import rounds
 from portal.accounts.models import User
 from portal.core.audit import audit_record
 from portal.core.uploads import check_upload
@@ -73,7 +72,8 @@ def attendance_record(
 
     Guarantees: only after the round has ended and only by its moderators or a coordinator;
     every id must be a confirmed registration of the round; each changed mark leaves an audit
-    entry; an open or full round becomes held (`rounds.round_hold`). Returns how many were present.
+    entry; an open or full round becomes held (`services.rounds.round_hold`). Returns how many
+    were present.
     """
     now = now or timezone.now()
     _refuse_unless_moderating(round, by)
@@ -95,7 +95,10 @@ def attendance_record(
             by=by,
             at=now,
         )
-    rounds.round_hold(round=round, by=by, now=now)
+    # Imported here: the rounds' services import this module (to carry follow-up items).
+    from exchanges.services.rounds import round_hold
+
+    round_hold(round=round, by=by, now=now)
     return len(present_ids)
 
 
