@@ -16,9 +16,11 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from consultations.admin import LabelledSplitDateTime
 from exchanges import admin_practice  # noqa: F401 (registers the practice examples' admin)
 from exchanges.models import (
     ROUND,
@@ -32,7 +34,8 @@ from exchanges.models import (
 from exchanges.selectors.registrations import state_names
 from exchanges.services import rounds as services
 from portal.accounts.models import User
-from portal.accounts.roles import ADVISOR
+from portal.accounts.roles import ADVISOR, COORDINATOR
+from portal.advisors.models import Topic
 from portal.core.admin import AuditTrailMixin, RefusedSaveMixin, StepPagesMixin
 
 # Video links typed without a scheme are meant as https.
@@ -120,6 +123,16 @@ class UpcomingFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PersonField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.full_name or user.email
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return user.full_name or user.email
+
+
 @admin.register(ExchangeRound)
 class ExchangeRoundAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admin.ModelAdmin):
     workflow = ROUND
@@ -145,7 +158,8 @@ class ExchangeRoundAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admi
     search_fields = ["title", "slug", "summary", "town", "venue"]
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["themes", "moderators", "coordinator"]
+    # Checkboxes and plain selects rather than autocomplete boxes, whose comboboxes have no
+    # accessible name (axe); the lists are short: topics, advisors, coordinators.
     inlines = [RegistrationInline, FollowUpInline, CarriedFollowUpInline]
     readonly_fields = [
         "status",
@@ -233,7 +247,28 @@ class ExchangeRoundAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admi
         if db_field.name == "moderators":
             kwargs["queryset"] = User.objects.filter(groups__name=ADVISOR, is_active=True)
             kwargs["help_text"] = _("Advisors only.")
+            kwargs["form_class"] = PeopleField
+        elif db_field.name == "themes":
+            # Retired topics stay offered where a round still has them.
+            kwargs["queryset"] = Topic.objects.filter(
+                Q(active=True) | Q(rounds__isnull=False)
+            ).distinct()
+        kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "coordinator":
+            kwargs["queryset"] = User.objects.filter(groups__name=COORDINATOR, is_active=True)
+            kwargs["form_class"] = PersonField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateTimeField) and field is not None:
+            # A label for each of the date and the time input.
+            field.widget = LabelledSplitDateTime()
+            field.widget.field_label = capfirst(field.label)
+        return field
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

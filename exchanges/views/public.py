@@ -44,6 +44,14 @@ def round_list(request):
     now = timezone.now()
     form = RoundFilterForm(request.GET)
     filters = form.filters()
+    unknown = bool(form.errors)
+    if unknown:
+        # The form is shown again with the filters that apply, the unknown ones left out.
+        known = request.GET.copy()
+        for name in form.errors:
+            known.pop(name, None)
+        form = RoundFilterForm(known)
+        form.filters()
     page = Paginator(selectors.round_list(now=now, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -68,6 +76,7 @@ def round_list(request):
             "upcoming_value": UPCOMING,
             "past_value": PAST,
             "narrowed": form.narrowed,
+            "unknown_filters": unknown,
         },
     )
 
