@@ -278,15 +278,15 @@ def test_a_round_is_held_once_it_has_ended(coordinator):
 
 def past_round_table(**fields) -> ExchangeRound:
     start = fields.pop("start", timezone.now() - timedelta(days=14))
-    return ExchangeRoundFactory(
-        format="round_table",
-        status="documented",
-        start=start,
-        end=start + timedelta(hours=2),
-        states=["05"],
-        audience="both",
-        **fields,
-    )
+    values = {
+        "format": "round_table",
+        "status": "documented",
+        "start": start,
+        "end": start + timedelta(hours=2),
+        "states": ["05"],
+        "audience": "both",
+    }
+    return ExchangeRoundFactory(**{**values, **fields})
 
 
 @pytest.mark.django_db
@@ -359,3 +359,39 @@ def test_the_next_meeting_is_refused_for_other_formats_and_past_times(coordinato
             start=start,
             end=start + timedelta(hours=1),
         )
+
+
+@pytest.mark.django_db
+def test_publishing_takes_up_open_items_of_an_earlier_round_on_its_theme(coordinator):
+    burial = Topic.objects.get(slug="bestattung")
+    earlier = past_round_table(format="working_session")
+    earlier.themes.add(burial)
+    item = FollowUpItem.objects.create(round=earlier, what="Satzung teilen", who="Stadt Bonn")
+    FollowUpItem.objects.create(round=earlier, what="Erledigt", who="Moderation", done=True)
+    round = ExchangeRoundFactory(status="draft")
+    round.themes.add(burial)
+
+    round_publish(round=round, by=coordinator)
+
+    item.refresh_from_db()
+    assert item.carried_to == round
+    assert list(round.carried_follow_ups.all()) == [item]
+
+
+@pytest.mark.django_db
+def test_a_guest_reads_the_moved_email_in_their_language(coordinator, send_due_emails):
+    round = ExchangeRoundFactory(title="Offener Abend", audience="public")
+    guest = guest_registration(
+        round, status="confirmed", email_confirmed=True, language="en", guest_email="g@x.org"
+    )
+    round.start += timedelta(hours=2)
+    round.end += timedelta(hours=2)
+    round_save(round=round, by=coordinator)
+
+    send_due_emails()
+
+    [message] = mail.outbox
+    assert message.to == ["g@x.org"]
+    assert message.subject.startswith("Changed: Offener Abend")
+    assert "cancel" in message.body.lower()
+    assert not emails_about(guest, emails.GUEST_MOVED).get().body_text
