@@ -17,6 +17,8 @@ class ExchangesConfig(AppConfig):
         )
         from exchanges.demo import load_demo
         from exchanges.emails import (
+            documentation,  # noqa: F401 (documentation published)
+            practice,  # noqa: F401 (practice examples published or sent back)
             registrations,  # noqa: F401 (registers its email kinds)
             rounds,  # noqa: F401 (moved and cancelled rounds)
         )
