@@ -309,12 +309,15 @@ def _plan_reminders(registration: Registration, offer: Offer, *, now: datetime) 
 
 
 def _cancel_pending(registration: Registration, offer: Offer) -> None:
-    # A guest's reminders (about the date, to an address without an account) cannot be picked
-    # out by person; they stay queued and are dropped when due, as the reminder goes to
-    # confirmed registrations only (`emails._confirmed_context` marks it obsolete).
-    if not registration.is_guest:
-        for date in offer.dates:
-            notifications_cancel(about=date, kinds=[emails.REMINDER], user=registration.person)
+    # The reminders are about the date: the person's own are picked out by account, a
+    # guest's by their address.
+    recipient = (
+        {"email": registration.guest_email}
+        if registration.is_guest
+        else {"user": registration.person}
+    )
+    for date in offer.dates:
+        notifications_cancel(about=date, kinds=[emails.REMINDER], **recipient)
     notifications_cancel(about=registration, kinds=[emails.FOLLOW_UP, emails.GUEST_CONFIRM])
 
 

@@ -139,10 +139,16 @@ def enqueue(notification_ids: list[int]) -> None:
 
 @transaction.atomic
 def notifications_cancel(
-    *, about, kinds: list[str] | None = None, user: User | None = None, reason: str = ""
+    *,
+    about,
+    kinds: list[str] | None = None,
+    user: User | None = None,
+    email: str = "",
+    reason: str = "",
 ) -> int:
     """Cancel the pending emails of an object (e.g. the reminders of a cancelled appointment),
-    or only those to one `user` (the reminders of one participant of a course date).
+    or only those to one `user` (the reminders of one participant of a course date), or only
+    those to a guest's `email` (an address without an account, in any case of letters).
 
     Emails already sent stay as they are. Returns how many were cancelled.
     """
@@ -151,6 +157,9 @@ def notifications_cancel(
         pending = pending.filter(kind__in=kinds)
     if user is not None:
         pending = pending.filter(user=user)
+    if email:
+        # A guest's only: a member who happens to use the same address keeps theirs.
+        pending = pending.filter(user__isnull=True, to_email__iexact=email)
     count = 0
     for notification in pending.order_by("pk"):
         transition(
