@@ -7,9 +7,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from exchanges.emails import registrations as round_emails
+from exchanges.services.registrations import (
+    round_guest_cancel,
+    round_guest_confirm,
+    round_guest_register,
+)
 from portal.notifications.models import Notification, Status
 from portal.notifications.services import notifications_cancel, notify
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import ExchangeRoundFactory, MunicipalityFactory, UserFactory
 from tests.notifications.conftest import REMINDER
 from tests.trainings.conftest import dates_of, emails_about, make_course
 from trainings import emails, services
@@ -78,3 +84,18 @@ def test_a_guest_who_cancels_has_no_pending_reminder_left(lecture):
     assert registration.status == RegistrationStatus.CANCELLED
     pending = emails_about(date, emails.REMINDER).pending()
     assert list(pending.values_list("to_email", flat=True)) == [staying.guest_email]
+
+
+def test_a_guest_who_leaves_a_round_has_no_pending_reminder_left():
+    """A round's reminders are about the registration itself, so cancelling it finds them."""
+    round = ExchangeRoundFactory(audience="public", format="information_evening")
+    registration = round_guest_register(
+        round=round, name="Mira Gast", email="Mira@Example.org", language="de"
+    )
+    round_guest_confirm(registration=registration)
+    reminders = Notification.objects.about(registration).filter(kind=round_emails.GUEST_REMINDER)
+    assert reminders.pending().count() == 1
+
+    round_guest_cancel(registration=registration)
+
+    assert not reminders.pending().exists()
