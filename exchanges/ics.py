@@ -6,6 +6,10 @@ second one. The video link is written only into the files of confirmed participa
 public calendar file, the feed and everyone else see the round's page instead.
 """
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, F, Func, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast
+
 from exchanges.models import ExchangeRound, RegistrationStatus, RoundMode, RoundRegistration
 from portal.core.models import AuditEntry
 from portal.notifications.calendar import calendar_entry
@@ -14,6 +18,34 @@ from portal.notifications.rendering import absolute_url
 
 def round_uid(round: ExchangeRound) -> str:
     return f"exchange-round-{round.pk}@kommune-vielfalt"
+
+
+def _audit_entries():
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(ExchangeRound, for_concrete_model=False)
+    )
+
+
+def with_revisions(rounds: QuerySet) -> QuerySet:
+    """`rounds` with each one's revision (`calendar_revision`) read in the same query, so a
+    calendar of many rounds (the feed) costs no query per round."""
+    entries = (
+        _audit_entries()
+        .filter(object_id=Cast(OuterRef("pk"), output_field=CharField()))
+        .order_by()
+        .annotate(count=Func(F("pk"), function="COUNT"))
+        .values("count")
+    )
+    return rounds.annotate(calendar_revision=Subquery(entries))
+
+
+def round_revision(round: ExchangeRound) -> int:
+    """How many audited changes the round has had (moved, cancelled, ...): annotated by
+    `with_revisions`, or counted now."""
+    revision = getattr(round, "calendar_revision", None)
+    if revision is None:
+        revision = _audit_entries().filter(object_id=str(round.pk)).count()
+    return revision
 
 
 def shows_video_link(round: ExchangeRound, registration: RoundRegistration | None) -> bool:
@@ -38,7 +70,7 @@ def round_calendar_entry(
     With a `registration`, the entry names its participant as attendee, and a confirmed
     participant's REQUEST carries the video link. Without one (the public file, the feed) it
     carries neither. Every audited change of the round (moved, cancelled) counts towards the
-    entry's sequence, so a later version replaces an earlier one.
+    entry's sequence (`round_revision`), so a later version replaces an earlier one.
     """
     round_url = absolute_url(round.get_absolute_url())
     with_video = method != "CANCEL" and shows_video_link(round, registration)
@@ -58,5 +90,5 @@ def round_calendar_entry(
         method=method,
         url=round.video_link if with_video else round_url,
         attendees=attendees,
-        revision=AuditEntry.objects.for_object(round).count(),
+        revision=round_revision(round),
     )

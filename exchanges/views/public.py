@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from icalendar import Calendar
 
 from exchanges.forms.public import PAST, UPCOMING, RoundFilterForm
-from exchanges.ics import round_calendar_entry
+from exchanges.ics import round_calendar_entry, with_revisions
 from exchanges.models import ExchangeRound, RoundStatus
 from exchanges.selectors import public as selectors
 from exchanges.selectors.moderation import documentation_panel, questions_panel
@@ -181,7 +181,7 @@ def feed(request):
         etag=version.etag,
         last_modified=version.last_modified,
         build=lambda: _calendar_response(
-            selectors.feed_rounds(now=now),
+            with_revisions(selectors.feed_rounds(now=now)),
             name=_("Exchange rounds"),
             filename="exchange-rounds.ics",
             disposition="inline",
