@@ -32,7 +32,13 @@ from portal.accounts.models import Membership, User
 from portal.accounts.roles import is_coordinating
 from portal.core import capacity
 from portal.core.audit import audit_record
-from portal.core.guests import guest_expiry
+from portal.core.guests import (
+    guest_details,
+    guest_queue,
+    guest_registration_create,
+    guest_seat_confirm,
+    registration_recipient,
+)
 from portal.core.workflows import transition
 from portal.notifications.calendar import calendar_entry
 from portal.notifications.rendering import absolute_url
@@ -100,14 +106,6 @@ def _date_of_offer(course: Course, date: CourseDate | None) -> CourseDate | None
     if date is None or date.course_id != course.pk:
         raise TrainingError(_("Please choose one of the course's dates."))
     return date
-
-
-def _to(registration: Registration) -> dict:
-    """Whom an email about `registration` goes to: the member's account (in their language),
-    or a guest's address in the language they registered in."""
-    if registration.is_guest:
-        return {"email": registration.guest_email, "language": registration.language}
-    return {"user": registration.person}
 
 
 def clean_answers(course: Course, raw: dict) -> list[dict]:
@@ -234,7 +232,7 @@ def _confirmed(registration: Registration, offer: Offer, *, kind: str, now: date
     notify(
         kind=kind,
         key=f"registration:{registration.pk}:status:confirmed",
-        **_to(registration),
+        **registration_recipient(registration),
         context={"registration_id": registration.pk},
         about=registration,
         calendar=_calendar(offer.dates, registration),
@@ -301,7 +299,7 @@ def _plan_reminders(registration: Registration, offer: Offer, *, now: datetime) 
         notify(
             kind=emails.REMINDER,
             key=f"registration:{registration.pk}:reminder:date:{date.pk}",
-            **_to(registration),
+            **registration_recipient(registration),
             context={"registration_id": registration.pk, "date_id": date.pk},
             about=date,
             due_at=due_at,
@@ -432,7 +430,7 @@ def _cancel(
     notify(
         kind=emails.CANCELLED,
         key=f"registration:{registration.pk}:status:cancelled",
-        **_to(registration),
+        **registration_recipient(registration),
         context={"registration_id": registration.pk},
         about=registration,
         # The confirmation put the dates into the person's calendar; this takes them out.
@@ -509,33 +507,27 @@ def registration_guest_create(
     if not (course.published and course.open_to_public):
         raise TrainingError(_("This course is not open to guests."))
     date = _date_of_offer(course, date)
-    name, email = " ".join(name.split()), email.strip()
-    if not name or not email:
-        raise TrainingError(_("Please give your name and your email address."))
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
+    name, email, language = guest_details(
+        name=name, email=email, language=language, error=TrainingError
+    )
 
     offer = _lock_offer(course, date)
     now = now or timezone.now()
     _refuse_unless_open(offer, now)
-    if course.registrations.active().filter(guest_email__iexact=email).exists():
-        raise TrainingError(GUEST_ALREADY_REGISTERED)
     full = not offer.pool().has_seat()
-    try:
-        with transaction.atomic():
-            registration = Registration.objects.create(
-                course=course,
-                date=date,
-                guest_name=name,
-                guest_email=email,
-                language=language,
-                email_confirmed=False,
-                expires_at=guest_expiry(now),
-                status=RegistrationStatus.WAITLISTED if full else RegistrationStatus.UNCONFIRMED,
-                created_at=now,
-            )
-    except IntegrityError:
-        raise TrainingError(GUEST_ALREADY_REGISTERED) from None
+    registration = guest_registration_create(
+        Registration,
+        active=course.registrations.active(),
+        email=email,
+        already=GUEST_ALREADY_REGISTERED,
+        error=TrainingError,
+        now=now,
+        course=course,
+        date=date,
+        guest_name=name,
+        language=language,
+        status=RegistrationStatus.WAITLISTED if full else RegistrationStatus.UNCONFIRMED,
+    )
     audit_record(
         target=registration,
         action="registration.create",
@@ -547,7 +539,7 @@ def registration_guest_create(
     notify(
         kind=emails.GUEST_CONFIRM,
         key=f"registration:{registration.pk}:guest:confirm-request",
-        **_to(registration),
+        **registration_recipient(registration),
         context={"registration_id": registration.pk},
         about=registration,
     )
@@ -574,34 +566,28 @@ def registration_guest_confirm(
         _expire(registration, offer, now=now)
         return registration
     if registration.status == RegistrationStatus.UNCONFIRMED:
-        transition(
+        guest_seat_confirm(
             registration,
             workflow=REGISTRATION,
             to=RegistrationStatus.CONFIRMED,
-            by=None,
             action="registration.guest_confirm",
-            fields={"email_confirmed": True, "expires_at": None, "confirmed_at": now},
-            at=now,
+            now=now,
         )
         _confirmed(registration, offer, kind=emails.REGISTERED, now=now)
         return registration
     # On the waitlist: from now on the guest queues (in the order of arrival).
-    registration.email_confirmed = True
-    registration.expires_at = None
-    registration.save(update_fields=["email_confirmed", "expires_at"])
-    audit_record(
-        target=registration,
+    guest_queue(
+        registration,
         action="registration.guest_confirm",
-        by=None,
         details={"status": registration.status},
-        at=now,
+        now=now,
     )
     promoted = _fill_from_waitlist(offer, now=now, reason="seat_free")
     if registration.pk not in {each.pk for each in promoted}:
         notify(
             kind=emails.WAITLISTED,
             key=f"registration:{registration.pk}:status:waitlisted",
-            **_to(registration),
+            **registration_recipient(registration),
             context={"registration_id": registration.pk},
             about=registration,
         )
@@ -907,7 +893,7 @@ def course_date_cancel(
         notify(
             kind=emails.DATE_CANCELLED,
             key=f"course-date:{date.pk}:status:cancelled:registration:{registration.pk}",
-            **_to(registration),
+            **registration_recipient(registration),
             context={
                 "registration_id": registration.pk,
                 "date_id": date.pk,

@@ -33,7 +33,13 @@ from exchanges.selectors import registrations as selectors
 from portal.accounts.models import Membership, User
 from portal.core import capacity
 from portal.core.audit import audit_record
-from portal.core.guests import guest_expiry
+from portal.core.guests import (
+    guest_details,
+    guest_queue,
+    guest_registration_create,
+    guest_seat_confirm,
+    registration_recipient,
+)
 from portal.core.workflows import transition
 from portal.notifications.services import notifications_cancel, notify
 
@@ -92,14 +98,6 @@ def round_seats_refill(
 # --- Emails of a seat ---------------------------------------------------------------------------
 
 
-def _deliver(registration: RoundRegistration) -> dict:
-    """Whom an email about the registration goes to: the member's account, or the guest's
-    address in the language they registered in."""
-    if registration.is_guest:
-        return {"email": registration.guest_email, "language": registration.language}
-    return {"user": registration.person}
-
-
 def _seated(registration: RoundRegistration, *, kind: str, now: datetime) -> None:
     """The emails of a confirmed seat: the confirmation with the calendar file, the reminder.
 
@@ -112,7 +110,7 @@ def _seated(registration: RoundRegistration, *, kind: str, now: datetime) -> Non
         context={"registration_id": registration.pk},
         about=registration,
         calendar=round_calendar_entry(registration.round, registration=registration),
-        **_deliver(registration),
+        **registration_recipient(registration),
     )
     _plan_reminder(registration, now=now)
 
@@ -127,7 +125,7 @@ def _plan_reminder(registration: RoundRegistration, *, now: datetime) -> None:
         context={"registration_id": registration.pk},
         about=registration,
         due_at=due_at,
-        **_deliver(registration),
+        **registration_recipient(registration),
     )
 
 
@@ -264,7 +262,7 @@ def _cancel(
                 if was_confirmed
                 else None
             ),
-            **_deliver(registration),
+            **registration_recipient(registration),
         )
     return _fill(round, now=now, reason="seat_freed") if held_seat else []
 
@@ -311,37 +309,30 @@ def round_guest_register(
     once the address is confirmed. Either way one email goes out with the confirm and the
     cancel link, in the guest's language.
     """
-    name = " ".join(name.split())
-    email = email.strip()
-    if not name or not email:
-        raise ExchangeError(_("Please give your name and your email address."))
+    name, email, language = guest_details(
+        name=name, email=email, language=language, error=ExchangeError
+    )
     round = _lock_round(round)
     now = now or timezone.now()
     refusal = selectors.guest_refusal(round, now)
     if refusal:
         raise ExchangeError(refusal)
-    registrations = RoundRegistration.objects.filter(round=round)
-    already = _(
-        "This address is already registered for this round; the email we sent to it "
-        "holds the links to confirm or cancel."
-    )
-    if registrations.active().filter(guest_email__iexact=email).exists():
-        raise ExchangeError(already)
     seated = selectors.seat_pool(round).has_seat()
-    try:
-        with transaction.atomic():
-            registration = RoundRegistration.objects.create(
-                round=round,
-                guest_name=name,
-                guest_email=email,
-                language=language[:2] or "de",
-                status=RegistrationStatus.UNCONFIRMED if seated else RegistrationStatus.WAITLISTED,
-                email_confirmed=False,
-                expires_at=guest_expiry(now),
-                created_at=now,
-            )
-    except IntegrityError:
-        raise ExchangeError(already) from None
+    registration = guest_registration_create(
+        RoundRegistration,
+        active=RoundRegistration.objects.filter(round=round).active(),
+        email=email,
+        already=_(
+            "This address is already registered for this round; the email we sent to it "
+            "holds the links to confirm or cancel."
+        ),
+        error=ExchangeError,
+        now=now,
+        round=round,
+        guest_name=name,
+        language=language,
+        status=RegistrationStatus.UNCONFIRMED if seated else RegistrationStatus.WAITLISTED,
+    )
     audit_record(
         target=registration,
         action="round_registration.guest_create",
@@ -354,7 +345,7 @@ def round_guest_register(
         key=f"round_registration:{registration.pk}:guest:confirm",
         context={"registration_id": registration.pk},
         about=registration,
-        **_deliver(registration),
+        **registration_recipient(registration),
     )
     if seated:
         _sync_status(round, selectors.seat_pool(round), now=now)
@@ -381,13 +372,12 @@ def round_guest_confirm(
             return registration  # the link followed twice
         raise ExchangeError(_("This registration is no longer active."))
     if registration.status == RegistrationStatus.UNCONFIRMED:
-        transition(
+        guest_seat_confirm(
             registration,
             workflow=ROUND_REGISTRATION,
             to=RegistrationStatus.CONFIRMED,
             action="round_registration.guest_confirm",
-            fields={"email_confirmed": True, "expires_at": None, "confirmed_at": now},
-            at=now,
+            now=now,
         )
         _seated(registration, kind=emails.GUEST_CONFIRMED, now=now)
         return registration
@@ -398,18 +388,13 @@ def round_guest_confirm(
                 "welcome to register again."
             )
         )
-    RoundRegistration.objects.filter(pk=registration.pk).update(
-        email_confirmed=True, expires_at=None
-    )
-    registration.email_confirmed = True
-    registration.expires_at = None
-    audit_record(
-        target=registration,
+    guest_queue(
+        registration,
         action="round_registration.guest_confirm",
+        details={"waitlist": True},
+        now=now,
         from_status=registration.status,
         to_status=registration.status,
-        details={"waitlist": True},
-        at=now,
     )
     promoted = _fill(round, now=now, reason="seat_free")
     if registration.pk in {each.pk for each in promoted}:
@@ -420,7 +405,7 @@ def round_guest_confirm(
         key=f"round_registration:{registration.pk}:email_confirmed",
         context={"registration_id": registration.pk},
         about=registration,
-        **_deliver(registration),
+        **registration_recipient(registration),
     )
     return registration
 

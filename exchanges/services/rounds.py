@@ -39,6 +39,7 @@ from exchanges.services.registrations import reminder_due, round_seats_refill
 from portal.accounts.models import User
 from portal.accounts.roles import ADVISOR
 from portal.core.audit import audit_record
+from portal.core.guests import registration_recipient
 from portal.core.models import AuditEntry
 from portal.core.workflows import transition
 from portal.notifications.services import notifications_cancel, notifications_move, notify
@@ -92,13 +93,6 @@ def _locked(round: ExchangeRound) -> ExchangeRound:
 
 def _plain(value):
     return value.isoformat() if isinstance(value, datetime) else value
-
-
-def _recipient(registration: RoundRegistration) -> dict:
-    """A member's account, or a guest's address in the language they registered in."""
-    if registration.is_guest:
-        return {"email": registration.guest_email, "language": registration.language}
-    return {"user": registration.person}
 
 
 def _active(round: ExchangeRound) -> list[RoundRegistration]:
@@ -231,7 +225,7 @@ def _announce_move(round: ExchangeRound, *, entry: AuditEntry) -> None:
                 if registration.status == RegistrationStatus.CONFIRMED
                 else None
             ),
-            **_recipient(registration),
+            **registration_recipient(registration),
         )
 
 
@@ -333,7 +327,7 @@ def round_cancel(
                 if had_seat
                 else None
             ),
-            **_recipient(registration),
+            **registration_recipient(registration),
         )
     return len(affected)
 

@@ -35,6 +35,16 @@ confirm and cancel pages are `signed_link` and answer 404 to a token that does n
 The form renders with `{% include "core/_guest_form.html" with form=... action=... %}`
 (optional: `submit`, the button's label; `prefix`, for ids; `before`, a template rendered
 inside the form before the guest's fields, for an app's own fields).
+
+Services: the steps every kind of guest registration takes alike live here, and the app's
+service calls them under its own lock (course dates, a round):
+
+- `guest_details(name=, email=, language=, error=)` tidies what the guest typed;
+- `guest_registration_create(model, active=, email=, already=, error=, now=, **fields)` stores
+  the unconfirmed registration, once per address;
+- `guest_seat_confirm(...)` makes a held seat the guest's (a `transition`);
+  `guest_queue(...)` lets a guest on the waitlist queue from now on (no status change);
+- `registration_recipient(registration)` says where an email about a registration goes.
 """
 
 from collections.abc import Callable
@@ -43,11 +53,17 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
 
+from portal.core.audit import audit_record
+from portal.core.errors import DomainError
 from portal.core.links import LinkPurpose, register_link
+from portal.core.workflows import Workflow, transition
 
 # An unconfirmed guest holds a seat this long; the confirmation link is valid as long.
 GUEST_CONFIRMATION = timedelta(hours=24)
@@ -196,3 +212,87 @@ class GuestForm(forms.Form):
     @property
     def honeypot(self):
         return self[self.HONEYPOT]
+
+
+# --- What services of guest registrations share --------------------------------------------
+
+
+def registration_recipient(registration) -> dict:
+    """Whom an email about a registration goes to, as `notify` takes it: the member's account
+    (which knows their language), or a guest's address in the language they registered in."""
+    if registration.is_guest:
+        return {"email": registration.guest_email, "language": registration.language}
+    return {"user": registration.person}
+
+
+def guest_details(
+    *, name: str, email: str, language: str, error: type[DomainError]
+) -> tuple[str, str, str]:
+    """The name with its spaces folded, the address stripped, and one of the portal's
+    languages (`de-at` counts as `de`; an unknown one as the portal's own). Raises `error`
+    when the name or the address is empty."""
+    name, email = " ".join((name or "").split()), (email or "").strip()
+    if not name or not email:
+        raise error(gettext("Please give your name and your email address."))
+    language = (language or "")[:2].lower()
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    return name, email, language
+
+
+def guest_registration_create(
+    model: type[Model],
+    *,
+    active: QuerySet,
+    email: str,
+    already: str,
+    error: type[DomainError],
+    now: datetime,
+    **fields,
+) -> Model:
+    """Store a guest's registration, unconfirmed, expiring `GUEST_CONFIRMATION` after `now`.
+
+    Refused with `already` when `active` (the active registrations of the same event) holds the
+    address, in any case. The caller holds the event's lock; the database's constraint of one
+    active registration per address catches what the check cannot see (a concurrent request),
+    inside a savepoint, so the caller's transaction goes on."""
+    if active.filter(guest_email__iexact=email).exists():
+        raise error(already)
+    try:
+        with transaction.atomic():
+            return model.objects.create(
+                guest_email=email,
+                email_confirmed=False,
+                expires_at=guest_expiry(now),
+                created_at=now,
+                **fields,
+            )
+    except IntegrityError:
+        raise error(already) from None
+
+
+def guest_seat_confirm(
+    registration: Model, *, workflow: Workflow, to: str, action: str, now: datetime
+) -> None:
+    """The guest confirmed their address: the seat held for them becomes theirs (`to`), the
+    registration no longer expires. One `transition`, so one audit entry."""
+    transition(
+        registration,
+        workflow=workflow,
+        to=to,
+        by=None,
+        action=action,
+        fields={"email_confirmed": True, "expires_at": None, "confirmed_at": now},
+        at=now,
+    )
+
+
+def guest_queue(registration: Model, *, action: str, details: dict, now: datetime, **audit) -> None:
+    """A guest on the waitlist confirmed their address: from now on they queue (a waitlist
+    moves up only people whose address is confirmed) and the registration no longer expires.
+    The status stays, so this is no transition; the audit entry records it (`audit`: more of
+    `audit_record`'s arguments, e.g. the status)."""
+    registration.email_confirmed = True
+    registration.expires_at = None
+    registration.save(update_fields=["email_confirmed", "expires_at"])
+    audit_record(target=registration, action=action, by=None, details=details, at=now, **audit)

@@ -146,3 +146,37 @@ def test_the_rate_limit_trips_after_n_posts_from_one_address():
     assert post("203.0.113.9") is False
     assert guest_rate_limited(factory.get("/guest/", REMOTE_ADDR="203.0.113.5")) is False
     cache.clear()
+
+
+# --- What the services of guest registrations share ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "stored"),
+    [("en", "en"), ("en-gb", "en"), ("de-AT", "de"), ("xx", "de"), ("", "de")],
+)
+def test_guest_details_tidy_what_was_typed_and_keep_a_portal_language(language, stored):
+    from portal.core.guests import guest_details
+
+    assert guest_details(
+        name="  Erika \t Muster ", email=" erika@example.org ", language=language, error=ValueError
+    ) == ("Erika Muster", "erika@example.org", stored)
+
+
+@pytest.mark.parametrize(("name", "email"), [("   ", "erika@example.org"), ("Erika", "  ")])
+def test_guest_details_refuse_an_empty_name_or_address(name, email):
+    from portal.core.errors import DomainError
+    from portal.core.guests import guest_details
+
+    with pytest.raises(DomainError):
+        guest_details(name=name, email=email, language="de", error=DomainError)
+
+
+def test_an_email_about_a_registration_goes_to_the_account_or_the_guests_address():
+    from portal.core.guests import registration_recipient
+
+    person = object()
+    member = SimpleNamespace(is_guest=False, person=person)
+    guest = SimpleNamespace(is_guest=True, guest_email="gast@example.org", language="en")
+    assert registration_recipient(member) == {"user": person}
+    assert registration_recipient(guest) == {"email": "gast@example.org", "language": "en"}
