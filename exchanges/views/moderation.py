@@ -354,9 +354,10 @@ def moderate_documentation(request, slug):
 def moderate_participants(request, slug):
     """The confirmed participants to print and sign at the door."""
     round = _moderated(request, slug)
-    return _moderation_page(
-        request, round, "participants.html", {"rows": selectors.participant_list(round)}
-    )
+    rows = [
+        (registration, registration.attended) for registration in selectors.participant_list(round)
+    ]
+    return _moderation_page(request, round, "participants.html", {"rows": rows})
 
 
 @role_required(ADVISOR, COORDINATOR)
