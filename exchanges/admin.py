@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.admin import LabelledSplitDateTime
 from exchanges import admin_practice  # noqa: F401 (registers the practice examples' admin)
+from exchanges.desk import DocumentationMissingFilter
 from exchanges.models import (
     ROUND,
     SEAT_HOLDING,
@@ -153,7 +154,16 @@ class ExchangeRoundAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admi
     }
     formfield_overrides = URL_FIELDS
     list_display = ["title", "start_display", "format", "status", "open_to", "seats", "waiting"]
-    list_filter = ["status", UpcomingFilter, "format", "mode", "audience", "series", "themes"]
+    list_filter = [
+        "status",
+        UpcomingFilter,
+        DocumentationMissingFilter,
+        "format",
+        "mode",
+        "audience",
+        "series",
+        "themes",
+    ]
     list_select_related = ["series"]
     search_fields = ["title", "slug", "summary", "town", "venue"]
     date_hierarchy = "start"

@@ -12,6 +12,7 @@ class ExchangesConfig(AppConfig):
 
     def ready(self):
         from exchanges import (
+            desk,  # noqa: F401 (the rounds' and examples' lines on the desk)
             links,  # noqa: F401 (registers the guests' signed links)
             steps,  # noqa: F401 (the rounds' steps on the kernel)
         )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from exchanges.desk import rounds_to_moderate
 from exchanges.errors import ExchangeError
 from exchanges.forms.registration import RoundRegistrationForm
 from exchanges.links import registration_from_cancel_token, registration_from_confirm_token
@@ -126,8 +127,11 @@ def registration_cancel(request, pk):
 
 @signed_in
 def mine(request):
-    """A person's own rounds: upcoming (registered or waiting), past, and cancelled."""
+    """A person's own rounds: upcoming (registered or waiting), past, and cancelled; for
+    advisors and coordinators (staff) also the rounds they moderate, still to be held or
+    documented."""
     now = timezone.now()
+    moderated = list(rounds_to_moderate(request.user)) if request.user.is_staff else []
     rows = [
         {
             "registration": registration,
@@ -146,6 +150,8 @@ def mine(request):
             "upcoming": [row for row in active if row["round"].end > now],
             "past": [row for row in active if row["round"].end <= now][::-1],
             "ended": [row for row in rows if not row["registration"].is_active][::-1],
+            "moderating": [round for round in moderated if round.end > now],
+            "documentation_due": [round for round in moderated if round.end <= now],
         },
     )
 

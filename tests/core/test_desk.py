@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from consultations.models import Appointment, AppointmentStatus, Consultation, Status
+from exchanges.models import ExchangeRound, PracticeExample
 from portal.accounts.models import Membership, User
 from portal.accounts.services import membership_reject
 from portal.core.access import RULES, role_rule, roles_of
@@ -26,8 +27,10 @@ from tests.factories import (
     ConsultationFactory,
     CourseDateFactory,
     CourseFactory,
+    ExchangeRoundFactory,
     MembershipFactory,
     MunicipalityFactory,
+    PracticeExampleFactory,
     RegistrationFactory,
     UserFactory,
 )
@@ -41,9 +44,15 @@ LINES = [
     "cases_without_advisor",
     "appointments_without_minutes",
     "dates_without_attendance",
+    "rounds_without_documentation",
+    "moderated_rounds_without_documentation",
     "waitlists_with_free_seats",
+    "practice_examples_waiting",
     "emails_failed",
 ]
+# An advisor's line of her own: a coordinator has the admin's list of every round instead.
+ADVISOR_LINES = ["appointments_without_minutes", "moderated_rounds_without_documentation"]
+COORDINATOR_LINES = [name for name in LINES if name != "moderated_rounds_without_documentation"]
 
 
 def counts(user) -> dict[str, int]:
@@ -105,12 +114,12 @@ def test_every_app_registered_its_lines_in_order():
     assert [line.name for line in desk.lines()] == LINES
 
 
-def test_a_coordinator_sees_every_line(coordinator):
-    assert list(counts(coordinator)) == LINES
+def test_a_coordinator_sees_every_line_that_names_coordinators(coordinator):
+    assert list(counts(coordinator)) == COORDINATOR_LINES
 
 
 def test_an_advisor_sees_her_part_only(advisor):
-    assert list(counts(advisor.user)) == ["appointments_without_minutes"]
+    assert list(counts(advisor.user)) == ADVISOR_LINES
 
 
 def test_one_rule_names_the_two_roles_of_the_page():
@@ -182,8 +191,8 @@ def test_an_advisor_counts_her_own_appointments_only(coordinator, advisor):
     past_appointment(colleague)
     past_appointment(colleague, hours_ago=30)
 
-    assert counts(advisor.user) == {"appointments_without_minutes": 1}
-    assert counts(colleague.user) == {"appointments_without_minutes": 2}
+    assert counts(advisor.user)["appointments_without_minutes"] == 1
+    assert counts(colleague.user)["appointments_without_minutes"] == 2
     assert counts(coordinator)["appointments_without_minutes"] == 3
 
 
@@ -279,13 +288,14 @@ def test_the_page_shows_each_line_with_count_label_and_link(client, coordinator)
         response = client.get(reverse("core:desk"), HTTP_ACCEPT_LANGUAGE="de")
 
     rows = response.context["rows"]
-    assert [row.line.name for row in rows] == LINES
+    assert [row.line.name for row in rows] == COORDINATOR_LINES
     pending = rows[0]
     assert (pending.count, pending.done) == (2, False)
     assert pending.url == reverse("admin:accounts_membership_changelist") + "?status__exact=pending"
     html = response.content.decode()
     assert f'href="{pending.url}"' in html
-    assert html.count('class="desk-line desk-line-done"') == len(LINES) - 1  # shown, not hidden
+    done = len(COORDINATOR_LINES) - 1
+    assert html.count('class="desk-line desk-line-done"') == done  # shown, not hidden
     assert html.count('class="desk-line"') == 1
 
 
@@ -309,6 +319,8 @@ def test_each_link_leads_to_a_list_of_exactly_its_rows(client, coordinator, advi
     past_appointment(advisor, hours_ago=30, minutes="Protokoll")
     date = ended_date()
     RegistrationFactory(course=date.course, date=date)
+    ExchangeRoundFactory(status="held", start=ago(days=3), end=ago(days=3) + timedelta(hours=4))
+    PracticeExampleFactory(status="submitted")
     notification(EmailStatus.FAILED)
     client.force_login(coordinator)
 
@@ -447,6 +459,39 @@ def _fill(size: int) -> None:
         ],
         batch_size=batch,
     )
+    # Rounds that have ended undocumented, and practice examples waiting for review.
+    ExchangeRound.objects.bulk_create(
+        (
+            ExchangeRound(
+                title=f"Runde {offset + n}",
+                slug=f"desk-runde-{offset + n}",
+                summary="Runde",
+                format="forum",
+                audience="municipal",
+                status="held",
+                start=now - timedelta(days=2),
+                end=now - timedelta(days=2, hours=-3),
+            )
+            for n in range(size)
+        ),
+        batch_size=batch,
+    )
+    PracticeExample.objects.bulk_create(
+        (
+            PracticeExample(
+                title=f"Beispiel {offset + n}",
+                slug=f"desk-beispiel-{offset + n}",
+                municipality=municipality,
+                situation="Lage",
+                action="Vorgehen",
+                effort="Aufwand",
+                outcome="Ergebnis",
+                status="submitted",
+            )
+            for n in range(size)
+        ),
+        batch_size=batch,
+    )
     Notification.objects.bulk_create(
         (
             Notification(
@@ -479,8 +524,8 @@ def _queries_of_the_page(client) -> int:
 
 
 # One query per line, plus the session, the user, the role check and the user's roles.
-QUERIES_COORDINATOR = len(LINES) + 4
-QUERIES_ADVISOR = 1 + 5  # her one line; the role check asks for coordinator first
+QUERIES_COORDINATOR = len(COORDINATOR_LINES) + 4
+QUERIES_ADVISOR = len(ADVISOR_LINES) + 5  # the role check asks for coordinator first
 
 
 def test_the_page_makes_the_same_queries_with_ten_and_ten_thousand_rows(client, coordinator):
@@ -498,6 +543,7 @@ def test_the_page_makes_the_same_queries_with_ten_and_ten_thousand_rows(client, 
     assert seen["memberships_pending"] == seen["emails_failed"] == 10_000
     assert seen["appointments_without_minutes"] == seen["dates_without_attendance"] == 10_000
     assert seen["waitlists_with_free_seats"] == 10_000
+    assert seen["rounds_without_documentation"] == seen["practice_examples_waiting"] == 10_000
     assert seen["requests_untriaged"] == seen["cases_without_advisor"] == 5_000
 
 
