@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from consultations.forms import CHECK, MembershipChoiceField
 from portal.accounts.models import FederalState, Membership
 from portal.advisors.models import Topic
+from portal.core.forms import FilterForm
 from portal.core.guests import GuestForm
 from portal.core.templatetags.content_language import german, page_is_german, shown_in_german
 from trainings.models import (
@@ -46,8 +47,10 @@ class TopicSelect(forms.Select):
         return option
 
 
-class CalendarFilterForm(forms.Form):
+class CalendarFilterForm(FilterForm):
     """The calendar's filters, read from the query string; a wrong value is ignored."""
+
+    columns = {"free": "col-12 col-md-6 col-xl-auto"}
 
     topic = forms.ModelChoiceField(
         label=_("Topic"),
@@ -75,12 +78,7 @@ class CalendarFilterForm(forms.Form):
 
     def filters(self) -> dict:
         """The valid filters as keyword arguments of `selectors.calendar_dates`."""
-        if not self.is_valid():
-            valid = {
-                name: value for name, value in self.cleaned_data.items() if name not in self.errors
-            }
-        else:
-            valid = self.cleaned_data
+        valid = self.valid()
         month = None
         if valid.get("month"):
             year, number = (int(part) for part in valid["month"].split("-"))

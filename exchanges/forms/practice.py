@@ -11,11 +11,19 @@ from exchanges.selectors.practice import SIZE_CHOICES, rounds_to_choose, topics_
 from exchanges.services.practice import ExampleContent
 from portal.accounts.models import FederalState
 from portal.advisors.models import Topic
+from portal.core.forms import FilterForm
 from trainings.forms import TopicSelect
 
 
-class ExampleSearchForm(forms.Form):
+class ExampleSearchForm(FilterForm):
     """The library's search, read from the query string; a wrong value is left out."""
+
+    columns = {
+        "q": "col-12 col-lg-4",
+        "topic": "col-12 col-md-4 col-lg-3",
+        "state": "col-12 col-md-4 col-lg-2",
+        "size": "col-12 col-md-4 col-lg-3",
+    }
 
     q = forms.CharField(label=_("Search words"), max_length=200, required=False)
     topic = forms.ModelChoiceField(
@@ -37,8 +45,7 @@ class ExampleSearchForm(forms.Form):
 
     def filters(self) -> dict:
         """The valid filters as keyword arguments of `selectors.examples_search`."""
-        self.is_valid()  # a field in error is left out of cleaned_data
-        valid = self.cleaned_data
+        valid = self.valid()
         return {
             "text": valid.get("q", ""),
             "topic": valid.get("topic"),

@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from exchanges.models import Audience, RoundFormat
 from portal.accounts.models import FederalState
 from portal.advisors.models import Topic
+from portal.core.forms import FilterForm
 from trainings.forms import TopicSelect
 
 UPCOMING = "upcoming"
 PAST = "past"
 
 
-class RoundFilterForm(forms.Form):
+class RoundFilterForm(FilterForm):
     """Theme, federal state, format, audience, and upcoming or past. A value the form does
     not know (a hand-edited address) is left out and the rest still filter."""
 
@@ -47,12 +48,7 @@ class RoundFilterForm(forms.Form):
 
     def filters(self) -> dict:
         """The valid filters as keyword arguments of `selectors.public.round_list`."""
-        self.is_valid()
-        valid = {
-            name: value
-            for name, value in getattr(self, "cleaned_data", {}).items()
-            if name not in self.errors
-        }
+        valid = self.valid()
         return {
             "past": valid.get("when") == PAST,
             "theme": valid.get("theme"),

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -76,6 +76,8 @@ def round_list(request):
             "upcoming_value": UPCOMING,
             "past_value": PAST,
             "narrowed": form.narrowed,
+            # Clearing the filters keeps the tab.
+            "clear_url": reverse("exchanges:list") + (f"?when={PAST}" if filters["past"] else ""),
             "unknown_filters": unknown,
         },
     )
