@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 
 from portal.core import capacity
+from tests.concurrency import run_together
 from tests.factories import (
     CourseDateFactory,
     CourseFactory,
@@ -16,7 +17,6 @@ from tests.factories import (
     RegistrationFactory,
 )
 from tests.trainings.conftest import make_course
-from tests.trainings.test_races import run_together
 from trainings.errors import TrainingError
 from trainings.models import CourseDate, Registration, RegistrationStatus
 from trainings.selectors import offer_for

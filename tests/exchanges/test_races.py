@@ -1,29 +1,21 @@
 """Registrations and cancellations of exchange rounds at the same moment, on PostgreSQL with
 real row locks, counted by the capacity module course dates share (`portal.core.capacity`).
 
-Every thread works in its own connection and closes it at the end (`run_together`, shared
-with the course tests).
+The threads run through `tests.concurrency`, shared with the course tests.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
 from exchanges.emails import registrations as emails
 from exchanges.models import RegistrationStatus, RoundRegistration, RoundStatus
 from exchanges.selectors.registrations import waitlist_position
 from exchanges.services.registrations import round_register, round_registration_cancel
 from portal.notifications.models import Notification
+from tests.concurrency import run_together, watching
+from tests.concurrency import verified_members as members
 from tests.factories import ExchangeRoundFactory, MembershipFactory
-from tests.trainings.test_races import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def members(count):
-    """Verified officers, each of a municipality of their own (no cap interferes)."""
-    return [MembershipFactory(verified=True) for _ in range(count)]
 
 
 def test_200_registrations_for_20_seats_make_20_confirmed_and_180_waiting_in_order():
@@ -77,16 +69,6 @@ def test_cancellations_during_registrations_give_each_seat_to_the_first_waiting(
     leaving = seated[:5]
     newcomers = members(5)
 
-    watching = threading.Event()
-    seen = []
-
-    def watch():
-        try:
-            while not watching.is_set():
-                seen.append(RoundRegistration.objects.filter(round=round).confirmed().count())
-        finally:
-            connection.close()
-
     tasks = []
     for registration, membership in zip(leaving, newcomers, strict=True):
         tasks += [
@@ -99,13 +81,9 @@ def test_cancellations_during_registrations_give_each_seat_to_the_first_waiting(
                 round_register(person=m.user, round=round, membership=m),
             ),
         ]
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    try:
+    seats = RoundRegistration.objects.filter(round=round).confirmed()
+    with watching(seats.count) as seen:
         outcomes = run_together(tasks, workers=len(tasks))
-    finally:
-        watching.set()
-        watcher.join()
 
     assert [value for kind, value in outcomes if kind == "error"] == []
     assert seen and max(seen) <= 10

@@ -1,18 +1,13 @@
-"""Registrations and cancellations at the same moment, on PostgreSQL with real row locks.
+"""Registrations and cancellations at the same moment, on PostgreSQL with real row locks
+(`tests.concurrency`)."""
 
-Every thread works in its own connection and closes it at the end; PostgreSQL here allows
-100 connections, so at most 40 threads run at once.
-"""
-
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 
 from portal.notifications.models import Notification
-from tests.factories import MembershipFactory
+from tests.concurrency import run_together, watching
+from tests.concurrency import verified_members as officers
 from tests.trainings.conftest import make_course
 from trainings import emails
 from trainings.errors import TrainingError
@@ -21,41 +16,6 @@ from trainings.selectors import waitlist_position
 from trainings.services import registration_cancel, registration_create
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-WORKERS = 40
-
-
-def officers(count):
-    """Verified officers, each of a municipality of their own (no cap interferes)."""
-    return [MembershipFactory(verified=True) for _ in range(count)]
-
-
-def run_together(tasks, *, workers=WORKERS):
-    """Run the callables on `workers` threads; the first `workers` start at the same moment.
-
-    Each returns ("ok", value) or ("error", exception); its connection is closed after it.
-    """
-    gate = threading.Event()
-    ready = threading.Semaphore(0)
-
-    def run(task):
-        try:
-            connection.ensure_connection()  # connect before the gate, not in the race
-            ready.release()
-            gate.wait()
-            return ("ok", task())
-        except Exception as error:  # every outcome is reported to the test
-            return ("error", error)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run, task) for task in tasks]
-        for _ in range(min(workers, len(tasks))):
-            assert ready.acquire(timeout=30), "the threads did not get ready"
-        gate.set()
-        return [future.result(timeout=300) for future in futures]
-
 
 def test_200_registrations_for_20_seats_make_20_confirmed_and_180_waiting_in_order():
     course = make_course(dates=3, capacity=20)
@@ -113,17 +73,6 @@ def test_cancellations_during_registrations_give_each_seat_to_the_first_waiting(
     leaving = seated[:10]
     newcomers = officers(10)
 
-    # Someone watching the seat count all along: it never goes above twenty.
-    watching = threading.Event()
-    seen = []
-
-    def watch():
-        try:
-            while not watching.is_set():
-                seen.append(Registration.objects.filter(course=course).confirmed().count())
-        finally:
-            connection.close()
-
     def cancelling(registration):
         return lambda: (
             "cancel",
@@ -140,13 +89,9 @@ def test_cancellations_during_registrations_give_each_seat_to_the_first_waiting(
     tasks = []
     for registration, membership in zip(leaving, newcomers, strict=True):
         tasks += [cancelling(registration), registering(membership)]
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    try:
+    # Someone watching the seat count all along: it never goes above twenty.
+    with watching(lambda: Registration.objects.filter(course=course).confirmed().count()) as seen:
         outcomes = run_together(tasks, workers=len(tasks))
-    finally:
-        watching.set()
-        watcher.join()
 
     errors = [value for kind, value in outcomes if kind == "error"]
     assert errors == []
