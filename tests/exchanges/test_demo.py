@@ -4,8 +4,6 @@ public information evening with guests, a round-table series with two past meeti
 its open items carried, practice examples; every change through a service; idempotent."""
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,10 +16,9 @@ from exchanges.models import (
     RoundRegistration,
     RoundSeries,
 )
-from portal.accounts import demo as accounts_demo
-from portal.accounts.models import Municipality
 from portal.advisors import demo as advisors_demo
 from portal.core.models import AuditEntry
+from tests.demo import seeded
 from trainings import demo as trainings_demo
 
 pytestmark = pytest.mark.django_db
@@ -31,30 +28,9 @@ ROUNDS = {entry["key"]: entry for entry in exchanges_demo.DATA["rounds"]}
 
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup, django_db_blocker):
-    """Seed the demo people, advisors, courses and rounds once for the module, in a
-    transaction rolled back afterwards; only the municipalities the demo people work for are
-    created, instead of the whole register."""
-    fast_hashing = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    )
-    codes = {officer[2] for officer in accounts_demo.OFFICERS} | {
-        entry[2] for entry in trainings_demo.PARTICIPANTS
-    }
-    with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
-        Municipality.objects.bulk_create(
-            [
-                Municipality(
-                    ags=ags, name=f"Demostadt {ags}", state=ags[:2], kind=Municipality.Kind.STADT
-                )
-                for ags in sorted(codes)
-            ]
-        )
-        accounts_demo.seed()
-        advisors_demo.seed()
-        trainings_demo.seed()
-        exchanges_demo.seed()
+    """Seed the demo people, advisors, courses and rounds once for the module."""
+    with seeded(django_db_blocker, advisors_demo.seed, trainings_demo.seed, exchanges_demo.seed):
         yield
-        transaction.set_rollback(True)
 
 
 def round_of(key: str) -> ExchangeRound:

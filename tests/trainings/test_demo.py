@@ -4,14 +4,13 @@ and certified, every change through a service (with its audit entry and emails),
 officer's registrations, idempotent."""
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from portal.accounts import demo as accounts_demo
-from portal.accounts.models import Membership, Municipality, User
+from portal.accounts.models import Membership, User
 from portal.core.models import AuditEntry
 from portal.notifications.models import Notification
+from tests.demo import seeded
 from trainings import demo as trainings_demo
 from trainings import emails
 from trainings.models import (
@@ -34,31 +33,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup, django_db_blocker):
-    """Seed the demo people and courses once for the module, inside a transaction that is
-    rolled back afterwards; each test runs in a savepoint within it.
-
-    Instead of importing the whole municipality register (seconds), only the municipalities
-    the demo people work for are created.
-    """
-    fast_hashing = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    )
-    codes = {officer[2] for officer in accounts_demo.OFFICERS} | {
-        entry[2] for entry in trainings_demo.PARTICIPANTS
-    }
-    with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
-        Municipality.objects.bulk_create(
-            [
-                Municipality(
-                    ags=ags, name=f"Demostadt {ags}", state=ags[:2], kind=Municipality.Kind.STADT
-                )
-                for ags in sorted(codes)
-            ]
-        )
-        accounts_demo.seed()
-        trainings_demo.seed()
+    """Seed the demo people and courses once for the module."""
+    with seeded(django_db_blocker, trainings_demo.seed):
         yield
-        transaction.set_rollback(True)
 
 
 def officer():
