@@ -14,7 +14,6 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
@@ -48,7 +47,7 @@ from consultations.permissions import may_act
 from portal.accounts.roles import is_coordinating
 from portal.advisors.models import AdvisorProfile
 from portal.advisors.selectors import advisors_ranked
-from portal.core.admin import AuditTrailMixin, RefusedSaveMixin
+from portal.core.admin import AuditTrailMixin, LabelledSplitDateTime, RefusedSaveMixin
 from portal.core.errors import show_error
 from portal.core.workflows import open_steps, steps_of
 
@@ -137,19 +136,6 @@ STATE_ABBREVIATIONS = {
 
 
 # --- Inlines --------------------------------------------------------------------------------
-
-
-class LabelledSplitDateTime(AdminSplitDateTime):
-    """Django's split date and time with a `<label>` for each of its two inputs; the field's
-    own label has no input to point to. `field_label` tells "starts at" from "ends at"."""
-
-    template_name = "consultations/admin/split_datetime.html"
-    field_label = ""
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["field_label"] = self.field_label
-        return context
 
 
 class AppointmentForm(forms.ModelForm):

@@ -16,11 +16,9 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from consultations.admin import LabelledSplitDateTime
 from exchanges import admin_practice  # noqa: F401 (registers the practice examples' admin)
 from exchanges.desk import DocumentationMissingFilter
 from exchanges.models import (
@@ -37,7 +35,13 @@ from exchanges.services import rounds as services
 from portal.accounts.models import User
 from portal.accounts.roles import ADVISOR, COORDINATOR
 from portal.advisors.models import Topic
-from portal.core.admin import AuditTrailMixin, RefusedSaveMixin, StepPagesMixin
+from portal.core.admin import (
+    AuditTrailMixin,
+    RefusedSaveMixin,
+    StepPagesMixin,
+    labelled_split_datetime,
+    reason_field,
+)
 
 # Video links typed without a scheme are meant as https.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -124,25 +128,26 @@ class UpcomingFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PersonField(forms.ModelChoiceField):
+class ByName:
+    """A choice of people labelled by their names (their address where no name is given)."""
+
     def label_from_instance(self, user):
         return user.full_name or user.email
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, user):
-        return user.full_name or user.email
+class PersonField(ByName, forms.ModelChoiceField):
+    pass
+
+
+class PeopleField(ByName, forms.ModelMultipleChoiceField):
+    pass
 
 
 @admin.register(ExchangeRound)
 class ExchangeRoundAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admin.ModelAdmin):
     workflow = ROUND
     step_fields = {
-        "reason": forms.CharField(
-            label=_("Reason, as the participants will read it"),
-            widget=forms.Textarea(attrs={"rows": 4}),
-            max_length=2000,
-        ),
+        "reason": reason_field(_("Reason, as the participants will read it")),
         "start": forms.DateTimeField(
             label=_("Starts"),
             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -275,9 +280,7 @@ class ExchangeRoundAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admi
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(db_field, models.DateTimeField) and field is not None:
-            # A label for each of the date and the time input.
-            field.widget = LabelledSplitDateTime()
-            field.widget.field_label = capfirst(field.label)
+            labelled_split_datetime(field)  # a label for each of the date and the time input
         return field
 
     def get_changeform_initial_data(self, request):

@@ -18,7 +18,7 @@ from exchanges.models import PRACTICE_EXAMPLE, PracticeExample
 from exchanges.models import ExampleStatus as Status
 from exchanges.selectors.practice import size_class
 from exchanges.services import practice as services
-from portal.core.admin import AuditTrailMixin, RefusedSaveMixin, StepPagesMixin
+from portal.core.admin import AuditTrailMixin, RefusedSaveMixin, StepPagesMixin, reason_field
 from portal.core.errors import DomainError, show_error
 from portal.core.workflows import step
 
@@ -36,10 +36,9 @@ class PracticeExampleAdminForm(ExampleChoices, forms.ModelForm):
 class PracticeExampleAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admin.ModelAdmin):
     workflow = PRACTICE_EXAMPLE
     step_fields = {
-        "reason": forms.CharField(
-            label=_("Why it is sent back, as the author will read it"),
-            widget=forms.Textarea(attrs={"rows": 5}),
-            max_length=2000,
+        "reason": reason_field(
+            _("Why it is sent back, as the author will read it"),
+            rows=5,
             help_text=_("Say what the author should add or change; they are told by email."),
         )
     }

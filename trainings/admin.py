@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.admin import AuditTrailMixin, RefusedSaveMixin, StepPagesMixin
+from portal.core.admin import AuditTrailMixin, RefusedSaveMixin, StepPagesMixin, reason_field
 from portal.core.errors import DomainError, show_error
 from portal.core.workflows import steps_of
 from trainings import selectors, services
@@ -218,11 +218,8 @@ class CourseAdmin(RefusedSaveMixin, AuditTrailMixin, admin.ModelAdmin):
 class CourseDateAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admin.ModelAdmin):
     workflow = COURSE_DATE
     step_fields = {
-        "reason": forms.CharField(
-            label=_("Reason, as the participants will read it"),
-            widget=forms.Textarea(attrs={"rows": 3}),
-            max_length=1000,
-            required=False,
+        "reason": reason_field(
+            _("Reason, as the participants will read it"), rows=3, max_length=1000, required=False
         )
     }
     formfield_overrides = URL_FIELDS

@@ -1,17 +1,59 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.errors import DomainError, show_error
 from portal.core.models import AuditEntry, Page
 from portal.core.workflows import Workflow, open_steps, steps_of
+
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """Django's split date and time with a `<label>` for each of its two inputs; the field's
+    own label has no input to point to. `field_label` tells "starts at" from "ends at"."""
+
+    template_name = "core/admin/split_datetime.html"
+    field_label = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["field_label"] = self.field_label
+        return context
+
+
+def labelled_split_datetime(field: forms.Field) -> forms.Field:
+    """Give a date-and-time form field the split inputs, each labelled with the field's name
+    (e.g. in `formfield_for_dbfield`). Returns the field."""
+    field.widget = LabelledSplitDateTime()
+    field.widget.field_label = capfirst(field.label)
+    return field
+
+
+def reason_field(
+    label: str,
+    *,
+    rows: int = 4,
+    max_length: int = 2000,
+    required: bool = True,
+    help_text: str = "",
+) -> forms.CharField:
+    """The free text a step page asks for (`StepPagesMixin.step_fields`): why a date is
+    cancelled, why an example goes back. `label` says who will read it."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+    )
 
 
 @admin.register(Page)
