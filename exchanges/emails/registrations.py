@@ -45,9 +45,10 @@ def _registration(registration_id) -> RoundRegistration:
     return registration
 
 
-def _registration_context(notification) -> dict:
+def registration_context(notification) -> dict:
     """The registration, its round, and the participant's links: a member's page of their
-    rounds, a guest's signed cancel link."""
+    rounds, a guest's signed cancel link. The context every email about a registration
+    starts from (the rounds' emails too)."""
     registration = _registration(notification.context["registration_id"])
     round = registration.round
     context = {
@@ -72,7 +73,7 @@ def _registration_context(notification) -> dict:
     return context
 
 
-def _upcoming(context: dict) -> dict:
+def upcoming(context: dict) -> dict:
     """An email about a round that has ended or was called off has lost its reason."""
     round = context["round"]
     if round.end <= timezone.now():
@@ -83,14 +84,14 @@ def _upcoming(context: dict) -> dict:
 
 
 def _seat_context(notification) -> dict:
-    context = _upcoming(_registration_context(notification))
+    context = upcoming(registration_context(notification))
     if context["registration"].status != RegistrationStatus.CONFIRMED:
         raise Obsolete(_("The registration is no longer confirmed."))
     return context
 
 
 def _waitlisted_context(notification) -> dict:
-    context = _upcoming(_registration_context(notification))
+    context = upcoming(registration_context(notification))
     position = waitlist_position(context["registration"])
     if position is None:
         raise Obsolete(_("The person is no longer on the waitlist."))
@@ -106,7 +107,7 @@ def _reminder_context(notification) -> dict:
 
 
 def _cancelled_context(notification) -> dict:
-    context = _registration_context(notification)
+    context = registration_context(notification)
     context["by_participant"] = notification.context.get("by_participant", True)
     context["was_confirmed"] = bool(notification.calendar)
     return context
@@ -114,7 +115,7 @@ def _cancelled_context(notification) -> dict:
 
 def _guest_confirm_context(notification) -> dict:
     """The links to confirm and to cancel; the seat is held until `expires_at`."""
-    context = _upcoming(_registration_context(notification))
+    context = upcoming(registration_context(notification))
     registration = context["registration"]
     if registration.email_confirmed or not registration.is_active:
         raise Obsolete(_("The guest has confirmed or the registration has lapsed."))
@@ -126,7 +127,7 @@ def _guest_confirm_context(notification) -> dict:
 
 def _guest_confirmed_context(notification) -> dict:
     """The confirmed seat (with the calendar file), or the place on the waitlist."""
-    context = _upcoming(_registration_context(notification))
+    context = upcoming(registration_context(notification))
     registration = context["registration"]
     if registration.status == RegistrationStatus.CONFIRMED:
         context["position"] = None

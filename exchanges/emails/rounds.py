@@ -7,12 +7,10 @@ time. A guest's moved email carries their signed cancel link, so it is sent but 
 """
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from exchanges.emails.registrations import _registration_context
-from exchanges.models import RoundStatus
+from exchanges.emails.registrations import registration_context, upcoming
 from portal.core.models import AuditEntry
 from portal.notifications.kinds import Kind, Obsolete, register
 from portal.notifications.models import Category
@@ -24,12 +22,7 @@ CANCELLED = "round_cancelled"
 
 
 def _moved_context(notification) -> dict:
-    context = _registration_context(notification)
-    round = context["round"]
-    if round.status == RoundStatus.CANCELLED:
-        raise Obsolete(_("The round was cancelled."))
-    if round.end <= timezone.now():
-        raise Obsolete(_("The round has ended."))
+    context = upcoming(registration_context(notification))
     if not context["registration"].is_active:
         raise Obsolete(_("The registration is no longer active."))
     entry = AuditEntry.objects.filter(pk=notification.context.get("audit_id")).first()
@@ -43,7 +36,7 @@ def _moved_context(notification) -> dict:
 
 
 def _cancelled_context(notification) -> dict:
-    context = _registration_context(notification)
+    context = registration_context(notification)
     context["was_confirmed"] = bool(notification.calendar)
     context["list_url"] = absolute_url(reverse("exchanges:list"))
     return context
