@@ -47,19 +47,28 @@ class TopicSelect(forms.Select):
         return option
 
 
+class TopicFilterField(forms.ModelChoiceField):
+    """A list's filter by topic: the active topics, named in the address by their slugs,
+    marked German where they have no English name (`TopicSelect`)."""
+
+    def __init__(self, *, label, empty_label, **kwargs):
+        super().__init__(
+            label=label,
+            queryset=Topic.objects.active(),
+            to_field_name="slug",
+            required=False,
+            empty_label=empty_label,
+            widget=TopicSelect,
+            **kwargs,
+        )
+
+
 class CalendarFilterForm(FilterForm):
     """The calendar's filters, read from the query string; a wrong value is ignored."""
 
     columns = {"free": "col-12 col-md-6 col-xl-auto"}
 
-    topic = forms.ModelChoiceField(
-        label=_("Topic"),
-        queryset=Topic.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All topics"),
-        widget=TopicSelect,
-    )
+    topic = TopicFilterField(label=_("Topic"), empty_label=_("All topics"))
     format = forms.ChoiceField(label=_("Format"), required=False)
     month = forms.ChoiceField(label=_("Month"), required=False)
     state = forms.ChoiceField(label=_("Federal state of the venue"), required=False)
@@ -71,7 +80,6 @@ class CalendarFilterForm(FilterForm):
 
     def __init__(self, *args, now: datetime, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = Topic.objects.active()
         self.fields["format"].choices = [("", _("All formats")), *CourseFormat.choices]
         self.fields["month"].choices = [("", _("Any month")), *_months(now)]
         self.fields["state"].choices = [("", _("All states")), *FederalState.choices]

@@ -10,9 +10,8 @@ from exchanges.models import PracticeExample
 from exchanges.selectors.practice import SIZE_CHOICES, rounds_to_choose, topics_to_choose
 from exchanges.services.practice import ExampleContent
 from portal.accounts.models import FederalState
-from portal.advisors.models import Topic
 from portal.core.forms import FilterForm
-from trainings.forms import TopicSelect
+from trainings.forms import TopicFilterField
 
 
 class ExampleSearchForm(FilterForm):
@@ -26,20 +25,12 @@ class ExampleSearchForm(FilterForm):
     }
 
     q = forms.CharField(label=_("Search words"), max_length=200, required=False)
-    topic = forms.ModelChoiceField(
-        label=_("Topic"),
-        queryset=Topic.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All topics"),
-        widget=TopicSelect,
-    )
+    topic = TopicFilterField(label=_("Topic"), empty_label=_("All topics"))
     state = forms.ChoiceField(label=_("Federal state"), required=False)
     size = forms.ChoiceField(label=_("Size of the municipality"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = Topic.objects.active()
         self.fields["state"].choices = [("", _("All states")), *FederalState.choices]
         self.fields["size"].choices = [("", _("Any size")), *SIZE_CHOICES]
 

@@ -5,9 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from exchanges.models import Audience, RoundFormat
 from portal.accounts.models import FederalState
-from portal.advisors.models import Topic
 from portal.core.forms import FilterForm
-from trainings.forms import TopicSelect
+from trainings.forms import TopicFilterField
 
 UPCOMING = "upcoming"
 PAST = "past"
@@ -23,14 +22,7 @@ class RoundFilterForm(FilterForm):
         required=False,
         widget=forms.HiddenInput,
     )
-    theme = forms.ModelChoiceField(
-        label=_("Theme"),
-        queryset=Topic.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All themes"),
-        widget=TopicSelect,
-    )
+    theme = TopicFilterField(label=_("Theme"), empty_label=_("All themes"))
     state = forms.ChoiceField(
         label=_("Open to the federal state"),
         required=False,
@@ -41,7 +33,6 @@ class RoundFilterForm(FilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = Topic.objects.active()
         self.fields["state"].choices = [("", _("All states")), *FederalState.choices]
         self.fields["format"].choices = [("", _("All formats")), *RoundFormat.choices]
         self.fields["audience"].choices = [("", _("Everyone")), *Audience.choices]
