@@ -22,6 +22,7 @@ from tests.factories import (
     AdvisorProfileFactory,
     AppointmentFactory,
     ConsultationFactory,
+    ExchangeRoundFactory,
     MembershipFactory,
     UserFactory,
 )
@@ -77,7 +78,7 @@ def test_a_coordinator_sees_what_needs_doing_and_goes_there(new_page, work, lang
     nav = page.get_by_role("navigation", name=text("Main navigation", language))
     assert nav.get_by_role("link", name=desk).get_attribute("aria-current") == "page"
     lines = page.locator(".desk-line")
-    assert lines.count() == 7
+    assert lines.count() == 9
     names = lines.evaluate_all("lines => lines.map(line => line.dataset.line)")
     numbers = lines.evaluate_all("lines => lines.map(line => Number(line.dataset.count))")
     assert dict(zip(names, numbers, strict=True)) == {
@@ -86,11 +87,13 @@ def test_a_coordinator_sees_what_needs_doing_and_goes_there(new_page, work, lang
         "cases_without_advisor": 0,
         "appointments_without_minutes": 1,
         "dates_without_attendance": 0,
+        "rounds_without_documentation": 0,
         "waitlists_with_free_seats": 0,
+        "practice_examples_waiting": 0,
         "emails_failed": 1,
     }
     done = page.locator(".desk-line-done")
-    assert done.count() == 3
+    assert done.count() == 5
     assert done.first.inner_text().endswith(text("Nothing to do", language))
     check_accessible(page, language)
     page.goto(reverse("core:desk"))
@@ -111,7 +114,8 @@ def test_an_advisor_sees_her_own_appointments_without_minutes(new_page, work, la
 
     page.goto(reverse("core:desk"))
 
-    assert page.locator(".desk-line").count() == 1
+    assert page.locator(".desk-line").count() == 2
+    assert page.locator("[data-line=moderated_rounds_without_documentation]").count() == 1
     line = page.locator("[data-line=appointments_without_minutes]")
     assert line.get_attribute("data-count") == "1"
     check_accessible(page, language)
@@ -122,6 +126,27 @@ def test_an_advisor_sees_her_own_appointments_without_minutes(new_page, work, la
 
     page.wait_for_url(f"**{reverse('admin:consultations_consultation_changelist')}?minutes=missing")
     assert page.locator("#result_list tbody tr").count() == 1
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_advisor_goes_from_her_line_to_the_rounds_she_has_to_document(new_page, work, language):
+    advisor = work["advisor"].user
+    start = timezone.now() - timedelta(days=2)
+    round = ExchangeRoundFactory(status="held", start=start, end=start + timedelta(hours=3))
+    round.moderators.add(advisor)
+    page = new_page(language=language, user=advisor)
+    page.goto(reverse("core:desk"))
+    line = page.locator("[data-line=moderated_rounds_without_documentation]")
+    assert line.get_attribute("data-count") == "1"
+
+    line.locator("a").click()
+
+    page.wait_for_url(f"**{reverse('exchanges:mine')}#moderated")
+    documentation = reverse("exchanges:moderate_documentation", args=[round.slug])
+    assert page.locator(f"#moderated a[href='{documentation}']").is_visible()
+    page.goto(reverse("exchanges:mine"))  # without the anchor, whose target takes the focus
+    check_accessible(page, language)
+    shoot(page, f"desk-advisor-rounds-{language}-wide.png")
 
 
 def test_an_officer_finds_no_desk(new_page, transactional_db):

@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, NARROW, WIDE
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    NARROW,
+    WIDE,
+    axe_violations,
+    describe_violations,
+)
+from tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -76,3 +84,36 @@ def test_without_javascript_the_menu_stays_open(browser, live_server, transactio
     assert page.locator(f"#site-menu a[href='{reverse('account_login')}']").is_visible()
     assert not page.locator(".navbar-toggler").is_visible()
     context.close()
+
+
+# The person's own things, in the order the header lists them.
+OWN_PAGES = ["accounts:overview", "consultations:list", "trainings:mine", "exchanges:mine"]
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("roles", [["integration_officer"], ["coordinator", "advisor"]])
+@pytest.mark.parametrize("viewport", [WIDE, NARROW])
+def test_signed_in_the_header_lists_the_persons_own_pages_and_fits(
+    new_page, transactional_db, viewport, roles, language
+):
+    """Staff have the most links (desk, administration), German the longest words: the header
+    still fits without sideways scrolling, and "My exchange rounds" is there beside "My
+    courses", behind the menu button on a narrow screen."""
+    user = UserFactory(roles=roles)
+    page = new_page(viewport=viewport, user=user, language=language)
+    page.goto(reverse("exchanges:mine"))
+    own = page.locator("#site-menu .account-nav a.nav-link")
+    if viewport is NARROW:
+        assert not own.first.is_visible()
+        page.locator(".navbar-toggler").click()
+
+    hrefs = own.evaluate_all("links => links.map(link => link.getAttribute('href'))")
+    assert hrefs[: len(OWN_PAGES)] == [reverse(name) for name in OWN_PAGES]
+    current = page.locator(f"#site-menu a[href='{reverse('exchanges:mine')}']")
+    assert current.is_visible()
+    assert current.get_attribute("aria-current") == "page"
+    box = current.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], box
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    violations = axe_violations(page)
+    assert violations == [], describe_violations(violations)
