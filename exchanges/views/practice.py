@@ -120,7 +120,9 @@ def _example_form(request, *, example):
     """The form page of a new or an existing example. A search for the municipality (htmx
     or, without JavaScript, a button of the form) shows the places found and keeps what was
     typed; saving goes through the services."""
-    query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:SEARCH_LENGTH]
+    # Typed text, cut to length; a NUL byte, which no name contains, cannot reach the SQL.
+    typed = request.GET.get("q") or request.POST.get("q") or ""
+    query = typed.replace("\x00", "").strip()[:SEARCH_LENGTH]
     searching = request.method == "POST" and "find" in request.POST
     if request.method == "POST" and not searching:
         form = PracticeExampleForm(request.POST, instance=example)
