@@ -387,8 +387,12 @@ def round_file(request, slug, pk):
     if file is None:
         raise Http404
     extension = file.file.name.rsplit(".", 1)[-1]
+    try:
+        content = file.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None  # the row outlived its file (e.g. storage restored from backup)
     response = FileResponse(
-        file.file.open("rb"),
+        content,
         as_attachment=True,
         filename=f"{file.title}.{extension}",
         content_type=file.content_type,

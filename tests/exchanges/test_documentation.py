@@ -218,6 +218,13 @@ def test_files_download_for_readers_and_404_for_everyone_else(client, held, mode
     )
 
 
+def test_a_file_gone_from_storage_answers_404_not_an_error(client, held, moderator):
+    file = round_file_add(round=held, upload=upload(), by=moderator)
+    file.file.delete(save=False)  # the row outlived its file
+    client.force_login(moderator)
+    assert client.get(reverse("exchanges:round_file", args=[held.slug, file.pk])).status_code == 404
+
+
 def documentation_url(round):
     return reverse("exchanges:moderate_documentation", args=[round.slug])
 
