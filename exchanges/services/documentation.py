@@ -28,6 +28,7 @@ from exchanges.models import (
 from exchanges.permissions import may_moderate
 from portal.accounts.models import User
 from portal.core.audit import audit_record
+from portal.core.guests import registration_recipient
 from portal.core.uploads import check_upload
 from portal.core.workflows import transition
 from portal.notifications.services import notify
@@ -352,11 +353,9 @@ def documentation_publish(*, round: ExchangeRound, by: User, now: datetime | Non
         notify(
             kind=ROUND_DOCUMENTED,
             key=f"round:{round.pk}:documented:registration:{registration.pk}",
-            user=registration.person,
-            email=registration.guest_email,
-            language=registration.language if registration.is_guest else "",
             context={"registration_id": registration.pk},
             about=round,
+            **registration_recipient(registration),
         )
     _carry_forward(round, by=by)
     return len(registrations)
