@@ -101,11 +101,19 @@ class FollowUpForm(forms.Form):
         label=_("What"),
         max_length=300,
         widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={
+            "required": _("Please say what is to be done."),
+            "max_length": _("Please shorten this to at most %(limit_value)d characters."),
+        },
     )
     who = forms.CharField(
         label=_("Who"),
         max_length=200,
         widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={
+            "required": _("Please say who takes it on."),
+            "max_length": _("Please shorten this to at most %(limit_value)d characters."),
+        },
     )
     due = forms.DateField(
         label=_("By when"),

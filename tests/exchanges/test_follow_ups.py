@@ -241,3 +241,24 @@ def test_the_page_edits_an_item_in_place(client, moderator):
     item.refresh_from_db()
     assert (item.what, item.done) == ("Liste der Satzungen", True)
     assert round.follow_ups.count() == 1
+
+
+def test_an_incomplete_item_says_what_is_missing():
+    from django.utils import translation
+
+    from exchanges.forms.moderation import FollowUpFormSet
+
+    data = {
+        "follow_ups-TOTAL_FORMS": "2",
+        "follow_ups-INITIAL_FORMS": "0",
+        "follow_ups-0-who": "Stadt Leipzig",
+        "follow_ups-1-what": "x" * 301,
+        "follow_ups-1-who": "",
+    }
+    with translation.override("en"):
+        formset = FollowUpFormSet(data, prefix="follow_ups")
+        assert not formset.is_valid()
+        first, second = formset.forms
+        assert first.errors["what"] == ["Please say what is to be done."]
+        assert second.errors["what"] == ["Please shorten this to at most 300 characters."]
+        assert second.errors["who"] == ["Please say who takes it on."]
