@@ -91,15 +91,15 @@ def test_attendance_marks_confirmed_participants_and_the_round_is_held(moderator
 def test_attendance_is_refused_before_the_end_for_others_and_for_strangers(moderator):
     upcoming = make_round(moderators=[moderator])
     registration = member(upcoming)
-    with pytest.raises(ExchangeError, match="once the round has ended"):
+    with pytest.raises(ExchangeError, match="sobald die Runde zu Ende ist"):
         attendance_record(round=upcoming, present_ids=[registration.pk], by=moderator)
 
     round = past_round(moderators=[moderator])
     participant = member(round)
     stranger = member(past_round())
-    with pytest.raises(ExchangeError, match="moderators"):
+    with pytest.raises(ExchangeError, match="Moderation der Runde"):
         attendance_record(round=round, present_ids=[], by=advisor())
-    with pytest.raises(ExchangeError, match="confirmed participants"):
+    with pytest.raises(ExchangeError, match="bestätigte Teilnehmende"):
         attendance_record(round=round, present_ids=[participant.pk, stranger.pk], by=moderator)
 
 
@@ -174,7 +174,7 @@ def test_the_panel_shows_the_text_to_readers_and_a_sentence_to_everyone_else(hel
     for outsider in (verified_officer(), AnonymousUser()):
         html = render_panel(held, outsider)
         assert "Drei Kommunen berichteten" not in html
-        assert "open to its participants" in html
+        assert "steht ihren Teilnehmenden offen" in html
 
 
 def test_before_publication_participants_see_nothing(held, moderator):
@@ -303,7 +303,7 @@ def test_publishing_emails_each_participant_once_in_their_language(
 
     held.refresh_from_db()
     assert held.status == "documented" and held.documented_at is not None
-    with pytest.raises(ExchangeError, match="already been published"):
+    with pytest.raises(ExchangeError, match="bereits veröffentlicht"):
         documentation_publish(round=held, by=moderator)
 
     rows = Notification.objects.filter(kind="round_documented")
@@ -325,12 +325,12 @@ def test_publishing_emails_each_participant_once_in_their_language(
 def test_publishing_needs_a_held_round_with_a_summary_and_a_moderator(moderator):
     round = past_round(moderators=[moderator])
     member(round)
-    with pytest.raises(ExchangeError, match="record attendance first"):
+    with pytest.raises(ExchangeError, match="zuerst die Anwesenheit"):
         documentation_publish(round=round, by=moderator)
     attendance_record(round=round, present_ids=[], by=moderator)
-    with pytest.raises(ExchangeError, match="summary"):
+    with pytest.raises(ExchangeError, match="Zusammenfassung"):
         documentation_publish(round=round, by=moderator)
-    with pytest.raises(ExchangeError, match="moderators"):
+    with pytest.raises(ExchangeError, match="Moderation der Runde"):
         documentation_publish(round=round, by=advisor())
     assert not Notification.objects.exists()
 
@@ -339,5 +339,5 @@ def test_the_publish_button_publishes_and_a_second_click_is_refused(client, held
     client.force_login(moderator)
     assert client.post(documentation_url(held), {"action": "publish"}).status_code == 302
     response = client.post(documentation_url(held), {"action": "publish"}, follow=True)
-    assert "already been published" in response.content.decode()
+    assert "bereits veröffentlicht" in response.content.decode()
     assert Notification.objects.filter(kind="round_documented").count() == 3

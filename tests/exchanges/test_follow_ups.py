@@ -87,7 +87,7 @@ def test_an_item_of_another_round_is_refused(moderator):
     other = document(past_round(moderators=[moderator]), moderator, ("A", "B"), publish=False)
     round = past_round(moderators=[moderator])
     member(round)
-    with pytest.raises(ExchangeError, match="another round"):
+    with pytest.raises(ExchangeError, match="anderen Runde"):
         documentation_save(
             round=round,
             summary="",

@@ -52,23 +52,23 @@ def test_a_confirmed_or_waitlisted_member_hands_in_questions(round):
 
 @pytest.mark.parametrize("status", ["cancelled", "expired", "called_off"])
 def test_no_questions_from_an_ended_registration(round, status):
-    with pytest.raises(ExchangeError, match="registered participants"):
+    with pytest.raises(ExchangeError, match="angemeldete Teilnehmende"):
         ask(member(round, status=status))
 
 
 def test_a_guest_hands_in_no_questions_here(round):
-    with pytest.raises(ExchangeError, match="registered participants"):
+    with pytest.raises(ExchangeError, match="angemeldete Teilnehmende"):
         ask(guest(round))
 
 
 def test_no_questions_once_the_round_has_begun():
     registration = member(past_round())
-    with pytest.raises(ExchangeError, match="has begun"):
+    with pytest.raises(ExchangeError, match="hat begonnen"):
         ask(registration)
 
 
 def test_the_theme_must_be_one_of_the_rounds(round):
-    with pytest.raises(ExchangeError, match="round's themes"):
+    with pytest.raises(ExchangeError, match="Themen der Runde"):
         ask(member(round), topic=other_theme(theme()))
 
 
@@ -76,7 +76,7 @@ def test_one_person_hands_in_at_most_ten(round):
     registration = member(round)
     for n in range(MAX_QUESTIONS_PER_PARTICIPANT):
         ask(registration, f"Frage {n}")
-    with pytest.raises(ExchangeError, match="as many as one person can"):
+    with pytest.raises(ExchangeError, match="so viele, wie eine Person"):
         ask(registration)
 
 
@@ -143,7 +143,7 @@ def test_moderators_mark_questions_for_the_agenda_with_an_audit_entry(round):
     assert question.on_agenda
     entry = AuditEntry.objects.get(action="advance_question.agenda")
     assert entry.actor == moderator and entry.details == {"question_id": question.pk}
-    with pytest.raises(ExchangeError, match="moderators"):
+    with pytest.raises(ExchangeError, match="Moderation der Runde"):
         question_set_on_agenda(question=question, on_agenda=False, by=advisor())
 
 

@@ -158,7 +158,7 @@ def test_the_same_address_registers_once_per_course_whatever_its_case(lecture):
 
 def test_a_course_not_open_to_the_public_refuses_guests(client, series):
     assert not series.open_to_public
-    with pytest.raises(TrainingError, match="not open to guests"):
+    with pytest.raises(TrainingError, match="nicht für Gäste geöffnet"):
         guest(series)
     url = reverse("trainings:guest_register", args=[series.slug])
     assert client.get(url).status_code == 404
