@@ -31,14 +31,15 @@ def test_a_complete_form_is_valid_and_tidied():
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"consent": ""}, "consent", "Please agree to the storage of your details"),
-        ({"email": "erika(at)example"}, "email", "Please enter a valid email address"),
-        ({"email": ""}, "email", "Please enter your email address."),
-        ({"name": "   "}, "name", "Please enter your name."),
-        ({"name": "x" * 151}, "name", "at most 150 characters"),
+        ({"consent": ""}, "consent", "Bitte stimmen Sie der Speicherung Ihrer Angaben zu"),
+        ({"email": "erika(at)example"}, "email", "Bitte geben Sie eine gültige E-Mail-Adresse"),
+        ({"email": ""}, "email", "Bitte geben Sie Ihre E-Mail-Adresse ein."),
+        ({"name": "   "}, "name", "Bitte geben Sie Ihren Namen ein."),
+        ({"name": "x" * 151}, "name", "höchstens 150 Zeichen"),
     ],
 )
 def test_an_incomplete_form_says_what_is_missing(change, field, message):
+    """In German, the portal's language."""
     form = GuestForm(data={**VALID, **change})
     assert not form.is_valid()
     assert message in " ".join(form.errors[field])
@@ -47,7 +48,7 @@ def test_an_incomplete_form_says_what_is_missing(change, field, message):
 def test_a_filled_honeypot_makes_the_form_invalid():
     form = GuestForm(data={**VALID, "website": "https://spam.example"})
     assert not form.is_valid()
-    assert "could not be sent" in " ".join(form.non_field_errors())
+    assert "konnte nicht gesendet werden" in " ".join(form.non_field_errors())
     assert [field.name for field in form.visible_fields()] == ["name", "email", "consent"]
 
 
