@@ -17,6 +17,7 @@ from trainings.services import registration_cancel, registration_create
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
+
 def test_200_registrations_for_20_seats_make_20_confirmed_and_180_waiting_in_order():
     course = make_course(dates=3, capacity=20)
     memberships = officers(200)
