@@ -371,6 +371,11 @@ def round_guest_confirm(
         if registration.is_active:
             return registration  # the link followed twice
         raise ExchangeError(_("This registration is no longer active."))
+    if registration.is_active and registration.expires_at and registration.expires_at <= now:
+        # Followed after the 24 hours, before the expiry task came by: the same outcome as
+        # the task's (as for course guests), so the seat moves on now.
+        _expire(round, [registration], now=now)
+        return registration
     if registration.status == RegistrationStatus.UNCONFIRMED:
         guest_seat_confirm(
             registration,
@@ -443,6 +448,13 @@ def _expire_round(round: ExchangeRound, *, now: datetime) -> tuple[int, int]:
         .select_for_update()
         .order_by("pk")
     )
+    return _expire(round, lapsed, now=now)
+
+
+def _expire(
+    round: ExchangeRound, lapsed: list[RoundRegistration], *, now: datetime
+) -> tuple[int, int]:
+    """Expire unconfirmed guests of the locked round and give their seats to those waiting."""
     for registration in lapsed:
         transition(
             registration,

@@ -13,6 +13,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from exchanges.desk import rounds_to_moderate
 from exchanges.errors import ExchangeError
@@ -204,6 +205,13 @@ def guest_register(request, slug):
     )
 
 
+# A confirmation link followed after the time to confirm (the registration then expires).
+LAPSED = _lazy(
+    "The time to confirm has passed, so this registration has lapsed. You are welcome to "
+    "register again."
+)
+
+
 def _guest_page(request, token, *, resolve, template, act, done):
     """A guest's signed link: GET shows the registration and a button, POST acts, then the
     page shows the outcome (a repeated POST is refused with a sentence, not an error)."""
@@ -216,7 +224,11 @@ def _guest_page(request, token, *, resolve, template, act, done):
         except ExchangeError as error:
             show_error(request, error)
         else:
-            messages.success(request, done)
+            registration.refresh_from_db()
+            if registration.status == RegistrationStatus.EXPIRED:
+                messages.error(request, LAPSED)
+            else:
+                messages.success(request, done)
         return redirect(request.path)
     registration.refresh_from_db()
     return render(

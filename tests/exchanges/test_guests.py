@@ -166,6 +166,21 @@ def test_a_lapsed_registration_cannot_be_confirmed():
     assert "no longer active" in caught.value.message or "lapsed" in caught.value.message
 
 
+def test_a_link_followed_after_the_time_to_confirm_expires_the_seat(register_member):
+    round = public_round(capacity=1)
+    late_guest = guest(round)
+    waiting = register_member(round)
+    later = timezone.now() + GUEST_CONFIRMATION + timedelta(minutes=1)
+
+    round_guest_confirm(registration=late_guest, now=later)  # before the expiry task came by
+
+    late_guest.refresh_from_db()
+    waiting.refresh_from_db()
+    assert late_guest.status == RegistrationStatus.EXPIRED
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    assert round_registrations_expire(now=later) == {"expired": 0, "promoted": 0}
+
+
 # --- Expiry -----------------------------------------------------------------------------------
 
 

@@ -190,9 +190,7 @@ def test_a_card_shows_free_seats_the_states_and_the_audience(client):
 
 
 @pytest.mark.django_db
-def test_a_draft_is_hidden_from_the_public_and_shown_to_coordinators(
-    client, officer, coordinator
-):
+def test_a_draft_is_hidden_from_the_public_and_shown_to_coordinators(client, officer, coordinator):
     draft = ExchangeRoundFactory(status="draft")
     url = draft.get_absolute_url()
 
