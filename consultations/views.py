@@ -6,7 +6,7 @@ through `Consultation.objects.visible_to(user)`, so someone else's request answe
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from portal.accounts.models import Membership
 from portal.advisors.models import AdvisorProfile, ContactMode
 from portal.core.access import signed_in, signed_link
 from portal.core.errors import show_error
+from portal.core.uploads import private_download
 
 
 def _with_next_times(error: SlotTaken) -> SlotTaken:
@@ -280,15 +281,9 @@ def document_download(request, pk, document_pk):
     if not is_case_staff(request.user, consultation):
         documents = documents.for_requester()
     document = get_object_or_404(documents, pk=document_pk)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.name,
-        content_type=document.content_type,
+    return private_download(
+        document.file, filename=document.name, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @signed_in

@@ -248,7 +248,7 @@ class ExchangeRoundAdmin(RefusedSaveMixin, StepPagesMixin, AuditTrailMixin, admi
 
     @admin.display(description=_("open to"))
     def open_to(self, round):
-        return ", ".join(round.states) if round.states else gettext("all states")
+        return state_names(round) if round.states else gettext("all states")
 
     @admin.display(description=_("seats taken / capacity"))
     def seats(self, round):

@@ -13,7 +13,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -40,6 +40,7 @@ from exchanges.services import questions as question_services
 from portal.accounts.roles import ADVISOR, COORDINATOR
 from portal.core.access import role_required, signed_in
 from portal.core.errors import show_error
+from portal.core.uploads import private_download
 
 
 def _round_page(round: ExchangeRound, anchor: str) -> str:
@@ -387,19 +388,9 @@ def round_file(request, slug, pk):
     if file is None:
         raise Http404
     extension = file.file.name.rsplit(".", 1)[-1]
-    try:
-        content = file.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None  # the row outlived its file (e.g. storage restored from backup)
-    response = FileResponse(
-        content,
-        as_attachment=True,
-        filename=f"{file.title}.{extension}",
-        content_type=file.content_type,
+    return private_download(
+        file.file, filename=f"{file.title}.{extension}", content_type=file.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 urlpatterns = [

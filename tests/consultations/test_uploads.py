@@ -131,3 +131,15 @@ def test_an_officer_without_a_confirmed_membership_is_led_to_say_where_they_work
     assert response.status_code == 200
     assert reverse("accounts:membership_new") in response.content.decode()
     assert "form" not in response.context
+
+
+def test_a_document_whose_file_is_gone_answers_404(client, member):
+    client.force_login(member)
+    post(client, member, [upload("beschluss.pdf", pdf_bytes())])
+    consultation = Consultation.objects.get()
+    document = consultation.documents.get()
+    document.file.delete(save=False)  # the row outlived its file (storage from an older backup)
+
+    response = client.get(reverse("consultations:document", args=[consultation.pk, document.pk]))
+
+    assert response.status_code == 404
