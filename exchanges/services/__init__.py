@@ -6,5 +6,6 @@ goes through `portal.core.workflows.transition` for a status and leaves an audit
   waitlist (seats are counted by `portal.core.capacity`, as for course dates);
 - `questions`: questions in advance and the agenda;
 - `documentation`: attendance, the documentation, follow-up items and files;
+- `follow_ups`: open follow-up items carried into the next round on a theme or series;
 - `practice`: practice examples, their review and publication.
 """

@@ -1,5 +1,5 @@
 """After a round: attendance, the documentation (summary, results, follow-up items, files),
-its publication, and open follow-up items carried into the next round on the same theme.
+its publication (which carries open follow-up items forward: `services.follow_ups`).
 
 The round's moderating advisors and every coordinator write here (`permissions.may_moderate`),
 once the round has ended. Publishing moves the round from held to documented, emails each
@@ -12,7 +12,6 @@ from datetime import date, datetime
 from pathlib import PurePath
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +25,8 @@ from exchanges.models import (
     RoundStatus,
 )
 from exchanges.permissions import may_moderate
+from exchanges.services.follow_ups import carry_forward
+from exchanges.services.rounds import round_hold
 from portal.accounts.models import User
 from portal.core.audit import audit_record
 from portal.core.guests import registration_recipient
@@ -36,8 +37,6 @@ from portal.notifications.services import notify
 # Statuses of a round whose documentation is written once it has ended (open and full rounds
 # become held when attendance is recorded).
 DOCUMENTABLE = (RoundStatus.OPEN, RoundStatus.FULL, RoundStatus.HELD, RoundStatus.DOCUMENTED)
-# Statuses of a later round that open follow-up items are carried into.
-CARRY_INTO = (RoundStatus.DRAFT, RoundStatus.OPEN, RoundStatus.FULL)
 MAX_FILES_PER_ROUND = 20
 
 
@@ -96,9 +95,6 @@ def attendance_record(
             by=by,
             at=now,
         )
-    # Imported here: the rounds' services import this module (to carry follow-up items).
-    from exchanges.services.rounds import round_hold
-
     round_hold(round=round, by=by, now=now)
     return len(present_ids)
 
@@ -234,7 +230,7 @@ def _save_follow_ups(round: ExchangeRound, rows, *, by: User, now: datetime) -> 
                 changes += 1
         changes += _set_done(item, row.done, by=by, now=now)
     if round.status == RoundStatus.DOCUMENTED:
-        _carry_forward(round, by=by)
+        carry_forward(round, by=by)
     return changes
 
 
@@ -357,67 +353,5 @@ def documentation_publish(*, round: ExchangeRound, by: User, now: datetime | Non
             about=round,
             **registration_recipient(registration),
         )
-    _carry_forward(round, by=by)
+    carry_forward(round, by=by)
     return len(registrations)
-
-
-def _related_to(round: ExchangeRound, prefix: str = "") -> Q:
-    """Rounds (or, with `prefix`, rows of rounds) sharing a theme or the series with `round`."""
-    related = Q(**{f"{prefix}themes__in": round.themes.values("pk")})
-    if round.series_id:
-        related |= Q(**{f"{prefix}series_id": round.series_id})
-    return related
-
-
-def _carry_forward(round: ExchangeRound, *, by: User | None) -> None:
-    """Carry open items into the later published rounds on the same theme or series, the
-    earliest first (so each item goes to the next meeting)."""
-    later = (
-        ExchangeRound.objects.filter(_related_to(round))
-        .filter(status__in=(RoundStatus.OPEN, RoundStatus.FULL), start__gt=round.start)
-        .exclude(pk=round.pk)
-        .distinct()
-        .order_by("start", "pk")
-    )
-    for into in later:
-        follow_ups_carry(into=into, by=by)
-
-
-@transaction.atomic
-def follow_ups_carry(*, into: ExchangeRound, by: User | None = None) -> int:
-    """Carry open follow-up items of earlier documented rounds that share a theme or the series
-    with `into` and are not carried elsewhere yet (or were carried into a round since
-    cancelled) into `into`, where they are shown. `into` is a draft, open or full round; call
-    it when a round is published (and documentation publishing calls it for later rounds that
-    exist). Each carried item leaves an audit entry. Returns how many were carried."""
-    if into.status not in CARRY_INTO:
-        raise ExchangeError(_("Follow-up items are carried only into a round still ahead."))
-    candidates = (
-        FollowUpItem.objects.filter(_related_to(into, prefix="round__"))
-        .filter(
-            Q(carried_to__isnull=True) | Q(carried_to__status=RoundStatus.CANCELLED),
-            done=False,
-            round__status=RoundStatus.DOCUMENTED,
-            round__start__lt=into.start,
-        )
-        .exclude(round=into)
-        .values("pk")
-    )
-    # Locked apart from the query that finds them: PostgreSQL locks no rows of a DISTINCT.
-    items = list(
-        FollowUpItem.objects.select_for_update(of=("self",))
-        .filter(pk__in=candidates, done=False)
-        .filter(Q(carried_to__isnull=True) | Q(carried_to__status=RoundStatus.CANCELLED))
-        .select_related("round")
-        .order_by("round__start", "position", "pk")
-    )
-    for item in items:
-        item.carried_to = into
-        item.save(update_fields=["carried_to"])
-        audit_record(
-            target=item.round,
-            action="follow_up.carry",
-            by=by,
-            details={"follow_up_id": item.pk, "into_round_id": into.pk},
-        )
-    return len(items)

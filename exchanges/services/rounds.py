@@ -34,7 +34,7 @@ from exchanges.models import (
     RoundStatus,
 )
 from exchanges.permissions import may_manage_rounds, may_moderate
-from exchanges.services.documentation import follow_ups_carry
+from exchanges.services.follow_ups import follow_ups_carry
 from exchanges.services.registrations import reminder_due, round_seats_refill
 from portal.accounts.models import User
 from portal.accounts.roles import ADVISOR

@@ -14,8 +14,8 @@ from exchanges.services.documentation import (
     documentation_publish,
     documentation_save,
     follow_up_set_done,
-    follow_ups_carry,
 )
+from exchanges.services.follow_ups import follow_ups_carry
 from portal.core.models import AuditEntry
 from tests.exchanges.moderation_helpers import (
     advisor,
