@@ -17,35 +17,13 @@ Measured for each size, through Django's test client as an anonymous visitor:
 
 import argparse
 import os
-import statistics
-import time
 from datetime import UTC, datetime, timedelta
+
+from tests.bench.common import count_queries, measure, setup_django
 
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_calendar"
 )
-
-
-def setup_django():
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    import psycopg2
-
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    admin = psycopg2.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def populate(count: int, now: datetime) -> None:
@@ -127,37 +105,12 @@ def populate(count: int, now: datetime) -> None:
         cursor.execute("ANALYZE")
 
 
-def measure(function, runs: int = 30, warmup: int = 3) -> tuple[float, float]:
-    for _number in range(warmup):
-        function()
-    timings = []
-    for _number in range(runs):
-        started = time.perf_counter()
-        function()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings), max(timings)
-
-
-def count_queries(connection, function) -> int:
-    """How many SQL statements `function` runs."""
-    statements = []
-
-    def record(execute, sql, params, many, context):
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        function()
-    return len(statements)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10,1000,10000")
     arguments = parser.parse_args()
-    setup_django()
+    setup_django(DATABASE_URL)
 
-    from django.db import connection
     from django.test import Client
 
     client = Client()
@@ -171,7 +124,7 @@ def main():
             assert response.status_code == 200, response.status_code
             return response
 
-        queries = count_queries(connection, page)
+        queries = count_queries(page)
         plain = measure(page)
         free = measure(lambda: page("?free=on"))
         feed = measure(lambda: client.get("/trainings/feed.ics"), runs=5, warmup=1)

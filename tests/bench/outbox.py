@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.bench.common import setup_django
+
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench"
@@ -45,30 +47,6 @@ def wait_for_port(port: int, timeout: float = 20) -> None:
         except OSError:
             time.sleep(0.1)
     raise SystemExit(f"nothing listens on port {port}")
-
-
-def setup_django():
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    os.environ["CELERY_BROKER_URL"] = BROKER_URL
-    os.environ["CELERY_QUEUE"] = QUEUE
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    import psycopg2
-
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    admin = psycopg2.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        # A fresh database each run: nothing left over from an earlier, interrupted one.
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def bare_smtplib(port: int, message: bytes, count: int) -> float:
@@ -110,7 +88,9 @@ def main():
     parser.add_argument("--emails", type=int, default=10_000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
-    setup_django()
+    os.environ["CELERY_BROKER_URL"] = BROKER_URL
+    os.environ["CELERY_QUEUE"] = QUEUE
+    setup_django(DATABASE_URL)
 
     from django.db import transaction
     from django.utils import timezone

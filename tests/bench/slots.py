@@ -22,36 +22,15 @@ constraint), so reading them is part of the figure.
 
 import argparse
 import os
-import statistics
-import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
+
+from tests.bench.common import measure, setup_django
 
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench"
 )
 GOAL_MS = 50
-
-
-def setup_django():
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    import psycopg2
-
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    admin = psycopg2.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def make_advisor(number: int, now: datetime):
@@ -149,22 +128,11 @@ def store_appointments(busy: dict, now: datetime) -> None:
     )
 
 
-def measure(function, runs: int = 50, warmup: int = 3) -> tuple[float, float, int]:
-    for _number in range(warmup):
-        result = function()
-    timings = []
-    for _number in range(runs):
-        started = time.perf_counter()
-        result = function()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings), max(timings), len(result)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--appointments", type=int, default=500)
     arguments = parser.parse_args()
-    setup_django()
+    setup_django(DATABASE_URL)
 
     from portal.advisors.availability import BookingRules, compute_slots, free_slots
     from portal.advisors.models import AdvisorProfile
@@ -223,9 +191,9 @@ def main():
     ]
     results = {}
     for label, function in rows:
-        median, worst, slots = measure(function)
+        median, worst, slots = measure(function, runs=50)
         results[label] = median
-        print(f"{label:<52} {median:>10.1f} {worst:>9.1f} {slots:>6}")
+        print(f"{label:<52} {median:>10.1f} {worst:>9.1f} {len(slots):>6}")
     first = results[rows[0][0]]
     verdict = "met" if first < GOAL_MS else "MISSED"
     print(f"goal: one advisor under {GOAL_MS} ms: {verdict} ({first:.1f} ms)")
