@@ -53,10 +53,13 @@ messages: install
 	$(PY) manage.py makemessages --locale de --locale en --ignore ".venv/*" --ignore "var/*" --no-obsolete
 	$(PY) manage.py compilemessages --ignore ".venv/*"
 
+# slots, outbox and calendar run on the local PostgreSQL (BENCH_DATABASE_URL); rounds on
+# the kind of database DATABASE_URL names (SQLite without one), each in a throwaway database.
 bench: install
 	$(PY) -m tests.bench.slots --appointments 500
 	$(PY) -m tests.bench.outbox --emails 10000
 	$(PY) -m tests.bench.calendar --sizes 10,1000,10000
+	$(PY) -m tests.bench.rounds --registrations 200 --sizes 10,1000
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache/
