@@ -18,7 +18,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from icalendar import Calendar
 
 from exchanges.forms.public import PAST, UPCOMING, RoundFilterForm
 from exchanges.ics import round_calendar_entry, with_revisions
@@ -29,7 +28,7 @@ from exchanges.selectors.practice import examples_panel
 from exchanges.selectors.registrations import registration_panel, state_counts, state_names
 from portal.core.access import public
 from portal.core.conditional import conditional_response
-from portal.notifications.calendar import ics_bytes
+from portal.notifications.calendar import ics_calendar
 
 PAGE_SIZE = 12
 
@@ -135,16 +134,7 @@ def _public_entry(round: ExchangeRound) -> dict:
 
 def _calendar_response(rounds, *, name: str, filename: str, disposition: str) -> HttpResponse:
     entries = [_public_entry(round) for round in rounds]
-    if entries:
-        data = ics_bytes(
-            {**entries[0], "method": "PUBLISH", "events": entries}, organizer_email=_organizer()
-        )
-        calendar = Calendar.from_ical(data)
-    else:
-        calendar = Calendar()
-        calendar.add("prodid", f"-//{settings.PORTAL_NAME}//Exchanges//DE")
-        calendar.add("version", "2.0")
-        calendar.add("method", "PUBLISH")
+    calendar = ics_calendar({"method": "PUBLISH", "events": entries}, organizer_email=_organizer())
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")

@@ -82,13 +82,21 @@ def _now_sequence() -> int:
 def ics_bytes(entry: dict, *, organizer_email: str) -> bytes:
     """The .ics file for one stored calendar entry: one VEVENT, or one for each entry under
     "events" (a course's dates), all with the entry's METHOD."""
+    return ics_calendar(entry, organizer_email=organizer_email).to_ical()
+
+
+def ics_calendar(entry: dict, *, organizer_email: str) -> Calendar:
+    """The calendar of `ics_bytes`, for a caller that adds properties (a feed's name) before
+    writing it once. An entry whose "events" is an empty list makes a calendar without
+    events (a feed with nothing to show)."""
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.PORTAL_NAME}//Portal//DE")
     calendar.add("version", "2.0")
     calendar.add("method", entry["method"])
-    for each in entry.get("events") or [entry]:
+    events = entry.get("events")
+    for each in [entry] if events is None else events:
         calendar.add_component(_event(each, organizer_email=organizer_email))
-    return calendar.to_ical()
+    return calendar
 
 
 def _event(entry: dict, *, organizer_email: str) -> Event:
