@@ -287,6 +287,12 @@ class ExchangeRound(models.Model):
             and self.registration_deadline <= self.registration_opens
         ):
             errors["registration_deadline"] = _("The deadline must come after the opening.")
+        if self.start and self.registration_deadline and self.registration_deadline > self.start:
+            errors["registration_deadline"] = _(
+                "Registration closes when the round starts at the latest."
+            )
+        if self.start and self.registration_opens and self.registration_opens >= self.start:
+            errors["registration_opens"] = _("Registration must open before the round starts.")
         if self.mode != RoundMode.ONLINE and not (self.venue and self.town):
             errors["venue"] = _("Give the venue and town, or hold the round online.")
         if self.mode != RoundMode.IN_PERSON and not self.video_link:
@@ -304,7 +310,10 @@ class ExchangeRound(models.Model):
 
     @property
     def deadline(self) -> datetime:
-        return self.registration_deadline or self.start
+        """Registering and cancelling end here: the deadline, the start at the latest."""
+        if self.registration_deadline:
+            return min(self.registration_deadline, self.start)
+        return self.start
 
     @property
     def agenda_items(self) -> list[str]:

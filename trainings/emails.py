@@ -162,6 +162,7 @@ for name, category, build in [
     )
 
 # The kinds above have their words in portal.notifications.kinds; this one brings its own.
+# It carries the guest's signed confirm link: sent, not stored (as a round guest's).
 register(
     Kind(
         name=GUEST_CONFIRM,
@@ -169,5 +170,6 @@ register(
         templates=f"trainings/email/{GUEST_CONFIRM}",
         build_context=_guest_confirm_context,
         label=_lazy("Course registration of a guest: please confirm"),
+        keep_body=False,
     )
 )

@@ -1,6 +1,7 @@
 """Forms of the library of practice examples: the search and the example itself."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -70,9 +71,15 @@ def rounds_field(**kwargs) -> RoundChoiceField:
     )
 
 
+# The longest text of one of an example's four parts (as the documentation's fields).
+TEXT_LIMIT = 20000
+
+
 class PracticeExampleForm(ExampleChoices, forms.ModelForm):
     """What an author writes. The municipality is chosen from the author's own and from a
     search of the register (the page lists them; the field only checks the choice)."""
+
+    TEXTS = ("situation", "action", "effort", "outcome")
 
     class Meta:
         model = PracticeExample
@@ -126,6 +133,17 @@ class PracticeExampleForm(ExampleChoices, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple(attrs=CHECK),
         help_text=_("Optional: the rounds where the example was presented."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.TEXTS:  # text fields of the model: no limit unless given here
+            field = self.fields[name]
+            field.max_length = TEXT_LIMIT
+            field.validators.append(MaxLengthValidator(TEXT_LIMIT))
+            field.widget.attrs["maxlength"] = str(TEXT_LIMIT)
+            field.error_messages["max_length"] = _(
+                "Please shorten this to at most %(limit_value)d characters."
+            )
 
     @classmethod
     def kept(cls, data, **kwargs) -> "PracticeExampleForm":

@@ -112,10 +112,12 @@ def _seated(registration: RoundRegistration, *, kind: str, now: datetime) -> Non
         calendar=round_calendar_entry(registration.round, registration=registration),
         **registration_recipient(registration),
     )
-    _plan_reminder(registration, now=now)
+    reminder_plan(registration, now=now)
 
 
-def _plan_reminder(registration: RoundRegistration, *, now: datetime) -> None:
+def reminder_plan(registration: RoundRegistration, *, now: datetime) -> None:
+    """Plan a confirmed participant's reminder, if the round wants one and its time is still
+    ahead; a reminder planned before (under the same key) stays as it is."""
     due_at = reminder_due(registration.round)
     if due_at is None or due_at <= now:
         return  # no reminder wanted, or registered too late for one: the confirmation says it
@@ -386,6 +388,10 @@ def round_guest_confirm(
         )
         _seated(registration, kind=emails.GUEST_CONFIRMED, now=now)
         return registration
+    if registration.status == RegistrationStatus.CALLED_OFF:
+        raise ExchangeError(_("This round was cancelled."))
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise ExchangeError(_("This registration has already been cancelled."))
     if registration.status != RegistrationStatus.WAITLISTED:
         raise ExchangeError(
             _(

@@ -35,7 +35,7 @@ from exchanges.models import (
 )
 from exchanges.permissions import may_manage_rounds, may_moderate
 from exchanges.services.follow_ups import follow_ups_carry
-from exchanges.services.registrations import reminder_due, round_seats_refill
+from exchanges.services.registrations import reminder_due, reminder_plan, round_seats_refill
 from portal.accounts.models import User
 from portal.accounts.roles import ADVISOR
 from portal.core.audit import audit_record
@@ -231,14 +231,19 @@ def _announce_move(round: ExchangeRound, *, entry: AuditEntry) -> None:
 
 def _move_reminders(round: ExchangeRound, *, now: datetime) -> None:
     """Pending reminders follow the round's new start; without a time left for one, they
-    are cancelled (the moved email says it all)."""
+    are cancelled (the moved email says it all). A confirmed participant who had none (the
+    round wanted none, or they registered too late for one) gets one if its time is ahead."""
     due = reminder_due(round)
-    for registration in RoundRegistration.objects.filter(round=round).holding_seats():
+    for registration in (
+        RoundRegistration.objects.filter(round=round).holding_seats().select_related("round")
+    ):
         if due is None or due <= now:
             notifications_cancel(about=registration, kinds=REMINDERS)
             continue
         for kind in REMINDERS:
             notifications_move(about=registration, kind=kind, due_at=due)
+        if registration.status == RegistrationStatus.CONFIRMED:
+            reminder_plan(registration, now=now)
 
 
 @transaction.atomic
