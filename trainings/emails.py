@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from portal.notifications.kinds import Kind, Obsolete, register
+from portal.notifications.kinds import Kind, Obsolete, register, with_waitlist_position
 from portal.notifications.models import Category
 from portal.notifications.rendering import absolute_url
 from trainings.links import feedback_token, guest_cancel_token, guest_confirm_token
@@ -89,11 +89,7 @@ def _seat_context(notification) -> dict:
 
 def _waitlisted_context(notification) -> dict:
     context = _upcoming(_registration_context(notification))
-    position = waitlist_position(context["registration"])
-    if position is None:
-        raise Obsolete(_("The person is no longer on the waitlist."))
-    context["position"] = position
-    return context
+    return with_waitlist_position(context, waitlist_position(context["registration"]))
 
 
 def _reminder_context(notification) -> dict:

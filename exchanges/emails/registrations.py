@@ -17,7 +17,7 @@ from exchanges.ics import shows_video_link
 from exchanges.links import guest_cancel_url, guest_confirm_url
 from exchanges.models import RegistrationStatus, RoundRegistration, RoundStatus
 from exchanges.selectors.registrations import waitlist_position
-from portal.notifications.kinds import Kind, Obsolete, register
+from portal.notifications.kinds import Kind, Obsolete, register, with_waitlist_position
 from portal.notifications.models import Category
 from portal.notifications.rendering import absolute_url
 
@@ -92,11 +92,7 @@ def _seat_context(notification) -> dict:
 
 def _waitlisted_context(notification) -> dict:
     context = upcoming(registration_context(notification))
-    position = waitlist_position(context["registration"])
-    if position is None:
-        raise Obsolete(_("The person is no longer on the waitlist."))
-    context["position"] = position
-    return context
+    return with_waitlist_position(context, waitlist_position(context["registration"]))
 
 
 def _reminder_context(notification) -> dict:
@@ -132,11 +128,7 @@ def _guest_confirmed_context(notification) -> dict:
     if registration.status == RegistrationStatus.CONFIRMED:
         context["position"] = None
         return context
-    position = waitlist_position(registration)
-    if position is None:
-        raise Obsolete(_("The person is no longer on the waitlist."))
-    context["position"] = position
-    return context
+    return with_waitlist_position(context, waitlist_position(registration))
 
 
 for name, category, templates, build, label, keep_body in [

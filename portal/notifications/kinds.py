@@ -21,6 +21,15 @@ class Obsolete(Exception):
         self.reason = reason
 
 
+def with_waitlist_position(context: dict, position: int | None) -> dict:
+    """The context of a wait-listed email with the person's place at sending time; someone
+    no longer waiting (moved up, cancelled) gets no such email."""
+    if position is None:
+        raise Obsolete(str(_("The person is no longer on the waitlist.")))
+    context["position"] = position
+    return context
+
+
 def _ids_only(notification) -> dict:
     return dict(notification.context)
 
