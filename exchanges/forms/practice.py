@@ -19,9 +19,9 @@ class ExampleSearchForm(FilterForm):
     """The library's search, read from the query string; a wrong value is left out."""
 
     columns = {
-        "q": "col-12 col-lg-4",
+        "q": "col-12 col-lg-3",
         "topic": "col-12 col-md-4 col-lg-3",
-        "state": "col-12 col-md-4 col-lg-2",
+        "state": "col-12 col-md-4 col-lg-3",
         "size": "col-12 col-md-4 col-lg-3",
     }
 
