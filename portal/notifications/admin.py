@@ -91,8 +91,10 @@ class NotificationAdmin(ReadOnlyAdminMixin, AuditTrailMixin, admin.ModelAdmin):
     def body(self, notification):
         if notification.body_text:
             return format_html("<pre class='notification-body'>{}</pre>", notification.body_text)
-        if notification.status == Status.SENT and not get_kind(notification.kind).keep_body:
-            return _("Not stored: this email contained a personal sign-in link.")
+        if notification.status == Status.SENT and not get_kind(notification.kind).keeps_body(
+            notification
+        ):
+            return _("Not stored: this email contained a personal link.")
         return _("Rendered when the email is sent.")
 
     def get_readonly_fields(self, request, obj=None):

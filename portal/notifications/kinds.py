@@ -42,10 +42,16 @@ class Kind:
     templates: str
     # Loads the objects the templates need; raises Obsolete when they are gone.
     build_context: Callable = field(default=_ids_only)
-    # False for emails with secret links (password reset): their bodies are not stored.
+    # False for emails with secret links (password reset): their bodies are not stored. An
+    # email to a guest (an address without an account) is never stored either: it carries the
+    # guest's signed links (`keeps_body`).
     keep_body: bool = True
     # What the email is, in words, for the outbox in the admin (gettext_lazy).
     label: str = ""
+
+    def keeps_body(self, notification) -> bool:
+        """Whether the sent text of `notification` is stored for the outbox in the admin."""
+        return self.keep_body and notification.user_id is not None
 
     @property
     def optional(self) -> bool:

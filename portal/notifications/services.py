@@ -358,8 +358,8 @@ def _send_one(notification_id: int, connection) -> str:
         Status.SENT,
         sent_at=timezone.now(),
         subject=rendered.subject[:300],
-        body_text=rendered.body_text if kind.keep_body else "",
-        body_html=rendered.body_html if kind.keep_body else "",
+        body_text=rendered.body_text if kind.keeps_body(notification) else "",
+        body_html=rendered.body_html if kind.keeps_body(notification) else "",
         last_error="",
     )
     return "sent"

@@ -99,3 +99,20 @@ def test_a_guest_who_leaves_a_round_has_no_pending_reminder_left():
     round_guest_cancel(registration=registration)
 
     assert not reminders.pending().exists()
+
+
+def test_an_email_to_a_guest_is_sent_but_its_text_not_stored(send_due_emails):
+    """A guest's emails carry their signed confirm and cancel links: nobody reading the outbox
+    in the admin may use them. A member's email of the same kind is stored as usual."""
+    place = MunicipalityFactory()
+    context = {"municipality_id": place.pk}
+    to_guest = notify(kind=REMINDER, key="guest-text", email="gast@example.org", context=context)
+    to_member = notify(kind=REMINDER, key="member-text", user=UserFactory(), context=context)
+
+    send_due_emails()
+
+    to_guest.refresh_from_db()
+    to_member.refresh_from_db()
+    assert to_guest.status == to_member.status == Status.SENT
+    assert to_guest.subject and to_guest.body_text == "" and to_guest.body_html == ""
+    assert to_member.body_text != ""
